@@ -1,0 +1,143 @@
+"""Input checks shared by every part of nanonet.
+
+nanonet computes with exactly two kinds of values:
+
+* a Python ``float`` for a single number, and
+* a ``float64`` numpy array for a batch of numbers.
+
+:func:`as_value` turns whatever a user passes in into one of those two kinds,
+or raises a clear error naming the argument. Its first line is the fast path:
+a Python float, the common case when following the tutorial, is returned
+untouched, so checking costs almost nothing on the happy path.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Union
+
+import numpy as np
+
+#: What nanonet computes with: a float for one sample, a float64 array for a batch.
+Value = Union[float, np.ndarray]
+
+# dtype kinds that hold real numbers: bool, signed int, unsigned int, float.
+_REAL_KINDS = "biuf"
+
+
+def as_value(value: object, name: str) -> Value:
+    """Convert a number or an array of numbers to nanonet's two value kinds.
+
+    Args:
+        value: A real number (Python or numpy), or an array or (nested) list
+            of real numbers.
+        name: The argument's name, used in error messages.
+
+    Returns:
+        A Python float for a number or a 0-d array; a float64 numpy array
+        for anything with one or more dimensions. A float64 array is
+        returned as is, never copied.
+
+    Raises:
+        TypeError: If ``value`` is not a real number or an array of them
+            (for example a string, None, a complex number or an object).
+        ValueError: If ``value`` is a ragged nested list.
+
+    Example:
+        >>> as_value(2, "x")
+        2.0
+        >>> as_value([1, 2], "x")
+        array([1., 2.])
+    """
+    if type(value) is float:  # the fast path: nothing to check
+        return value
+    if isinstance(value, np.ndarray):
+        array = value
+    elif isinstance(value, Real):  # int, bool, Fraction, numpy ints and floats
+        return float(value)
+    elif isinstance(value, (list, tuple, np.generic)):
+        try:
+            array = np.asarray(value)
+        except ValueError as err:  # ragged lists
+            raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
+    else:
+        raise TypeError(
+            f"{name} must be a real number or an array of real numbers, "
+            f"got {type(value).__name__}"
+        )
+    if array.dtype.kind not in _REAL_KINDS:
+        raise TypeError(
+            f"{name} must hold real numbers, got an array of dtype {array.dtype}"
+        )
+    if array.ndim == 0:
+        return float(array)
+    return array.astype(np.float64, copy=False)
+
+
+def as_real_number(value: object, name: str) -> float:
+    """Check that ``value`` is a single real number and return it as a float.
+
+    Args:
+        value: The number to check.
+        name: The argument's name, used in error messages.
+
+    Returns:
+        ``value`` as a Python float.
+
+    Raises:
+        TypeError: If ``value`` is not a real number (bools are refused too:
+            ``True`` is almost always a mistake where a number is expected).
+
+    Example:
+        >>> as_real_number(1, "lr")
+        1.0
+    """
+    if type(value) is float:
+        return value
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        return float(value)
+    raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+
+
+def is_finite(value: Value) -> bool:
+    """Return True if every number in ``value`` is finite (not inf or NaN).
+
+    Example:
+        >>> is_finite(1.0), is_finite(float("nan"))
+        (True, False)
+    """
+    if type(value) is float:
+        return math.isfinite(value)
+    return bool(np.isfinite(value).all())
+
+
+def shape_of(value: Value) -> tuple:
+    """Return the shape of a value: ``()`` for a float, ``array.shape`` otherwise.
+
+    Example:
+        >>> shape_of(1.0), shape_of(np.zeros((2, 3)))
+        ((), (2, 3))
+    """
+    return () if type(value) is float else value.shape
+
+
+def describe_nonfinite(value: Value) -> str:
+    """Say where ``value`` is not finite, for an error message.
+
+    Example:
+        >>> describe_nonfinite(float("nan"))
+        'it is nan'
+        >>> describe_nonfinite(np.array([1.0, np.inf, np.nan]))
+        '2 of its 3 elements are inf or NaN (the first, at index (1,), is inf)'
+    """
+    if type(value) is float:
+        return f"it is {value}"
+    bad = np.flatnonzero(~np.isfinite(value))
+    first = tuple(int(i) for i in np.unravel_index(bad[0], value.shape))
+    return (
+        f"{bad.size} of its {value.size} elements are inf or NaN "
+        f"(the first, at index {first}, is {value[first]})"
+    )

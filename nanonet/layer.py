@@ -1,0 +1,226 @@
+"""Layer: the contract every building block of a network follows."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ._checks import Value, as_value, shape_of
+from .parameter import Parameter
+
+
+class Layer:
+    """The base class of every layer, built-in or your own.
+
+    A layer is one step of the chain rule. Subclasses implement two methods:
+
+    * ``forward(x)`` computes the output from the input ``x`` and remembers
+      (caches) whatever ``backward`` will need.
+    * ``backward(grad)`` receives ``grad`` = dC/d(output), the gradient of the
+      cost with respect to this layer's output. It *adds* dC/d(parameter) to
+      the ``.grad`` of each of its parameters and returns dC/d(input), which
+      becomes the ``grad`` of the layer before it.
+
+    Call a layer like a function, ``layer(x)``: that checks ``x`` and runs
+    ``forward``. Inputs arrive in ``forward`` as one of two kinds: a Python
+    float (one sample) or a float64 numpy array (a batch of samples).
+
+    Parameters and sub-layers are discovered automatically: any attribute
+    that is a :class:`Parameter` or a Layer (or a list or tuple of them) is
+    found by :meth:`parameters`, :meth:`named_parameters` and
+    :meth:`zero_grad`, with no registration code.
+
+    Example:
+        A layer that doubles its input and has no parameters:
+
+        >>> class Double(Layer):
+        ...     def forward(self, x):
+        ...         return 2.0 * x
+        ...     def backward(self, grad):
+        ...         return 2.0 * grad          # d(2x)/dx = 2
+        >>> layer = Double()
+        >>> layer(1.5)
+        3.0
+        >>> layer.backward(1.0)
+        2.0
+    """
+
+    # Built-in layers list their attributes in __slots__: it makes attribute
+    # access in forward and backward faster and catches misspelled names.
+    # Your own layers need not; discovery below handles both kinds.
+    __slots__ = ()
+
+    def __call__(self, x: object) -> Value:
+        """Check the input ``x`` and run :meth:`forward` on it.
+
+        Args:
+            x: A real number, or an array (or nested list) of real numbers.
+
+        Returns:
+            The layer's output: a float for a number, an array for an array.
+
+        Raises:
+            TypeError: If ``x`` is not a real number or an array of them.
+        """
+        if type(x) is not float:  # floats need no conversion: the fast path
+            x = as_value(x, f"input of {type(self).__name__}")
+        return self.forward(x)
+
+    def forward(self, x: Value) -> Value:
+        """Compute the output from the input and cache what backward needs.
+
+        Args:
+            x: The input, a float or a float64 numpy array.
+
+        Returns:
+            The output.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must implement forward(x)")
+
+    def backward(self, grad: Value) -> Value:
+        """Propagate the gradient from the output back to the input.
+
+        Args:
+            grad: dC/d(output), shaped like the last forward's output.
+
+        Returns:
+            dC/d(input), shaped like the last forward's input. As a side
+            effect, dC/d(parameter) is added to each parameter's ``.grad``.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must implement backward(grad)")
+
+    # -- finding parameters and sub-layers ---------------------------------
+
+    def _members(self) -> Iterator[tuple[str, object]]:
+        """Yield (name, attribute) for every attribute, flattening lists and tuples.
+
+        Attributes live in ``__slots__`` (built-in layers) or in the instance
+        ``__dict__`` (layers without ``__slots__``); both are searched.
+        """
+        slots = [
+            name
+            for cls in reversed(type(self).__mro__)
+            for name in cls.__dict__.get("__slots__", ())
+            if hasattr(self, name) and name not in ("__dict__", "__weakref__")
+        ]
+        attributes = {name: getattr(self, name) for name in slots}
+        attributes.update(getattr(self, "__dict__", {}))
+        for name, attribute in attributes.items():
+            if isinstance(attribute, (list, tuple)):
+                for index, item in enumerate(attribute):
+                    yield f"{name}.{index}", item
+            else:
+                yield name, attribute
+
+    def named_children(self) -> Iterator[tuple[str, "Layer"]]:
+        """Yield (name, layer) for each direct sub-layer.
+
+        Example:
+            >>> from nanonet import Linear, Sigmoid, Sequential
+            >>> [name for name, _ in Sequential(Linear(1.0), Sigmoid()).named_children()]
+            ['0', '1']
+        """
+        for name, member in self._members():
+            if isinstance(member, Layer):
+                yield name, member
+
+    def children(self) -> Iterator["Layer"]:
+        """Yield each direct sub-layer."""
+        for _, child in self.named_children():
+            yield child
+
+    def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
+        """Yield (name, parameter) for this layer's parameters and its sub-layers'.
+
+        Names follow PyTorch: a sub-layer's parameters are prefixed with the
+        sub-layer's name and a dot, as in ``"0.weight"``. A parameter shared
+        by several layers is yielded once.
+
+        Example:
+            >>> from nanonet import Linear, Sigmoid, Sequential
+            >>> model = Sequential(Linear(2.0), Sigmoid(), Linear(1.0))
+            >>> [name for name, _ in model.named_parameters()]
+            ['0.weight', '2.weight']
+        """
+        seen = set()
+        for name, parameter in self._all_named_parameters(""):
+            if id(parameter) not in seen:
+                seen.add(id(parameter))
+                yield name, parameter
+
+    def _all_named_parameters(self, prefix: str) -> Iterator[tuple[str, Parameter]]:
+        for name, member in self._members():
+            if isinstance(member, Parameter):
+                yield prefix + name, member
+        for name, child in self.named_children():
+            yield from child._all_named_parameters(f"{prefix}{name}.")
+
+    def parameters(self) -> Iterator[Parameter]:
+        """Yield this layer's parameters and its sub-layers', each once.
+
+        Example:
+            >>> from nanonet import Linear
+            >>> list(Linear(2.0).parameters())
+            [Parameter(2.0)]
+        """
+        for _, parameter in self.named_parameters():
+            yield parameter
+
+    def zero_grad(self) -> None:
+        """Reset the gradient of every parameter to zero."""
+        for parameter in self.parameters():
+            parameter.zero_grad()
+
+    # -- checks shared by layers --------------------------------------------
+
+    def _check_grad(self, grad: object, cached: Value | None) -> Value:
+        """Check the ``grad`` given to ``backward`` against what forward cached.
+
+        Built-in layers call this on their slow path, that is unless both
+        ``grad`` and the cached value are floats. It raises before anything
+        is changed, so a failed backward leaves every gradient as it was.
+
+        Args:
+            grad: The gradient passed to ``backward``.
+            cached: A value forward cached that has the shape of the output
+                (or None if forward has not run).
+
+        Returns:
+            ``grad`` as a float or a float64 array.
+
+        Raises:
+            RuntimeError: If forward has not run yet.
+            TypeError: If ``grad`` is not a real number or array of them.
+            ValueError: If ``grad`` is not shaped like the forward output.
+        """
+        name = type(self).__name__
+        if cached is None:
+            raise RuntimeError(
+                f"{name}.backward() was called before forward(): "
+                "run a forward pass first, so the layer has values to differentiate"
+            )
+        grad = as_value(grad, f"grad given to {name}.backward()")
+        if shape_of(grad) != shape_of(cached):
+            raise ValueError(
+                f"grad given to {name}.backward() must have the shape of the "
+                f"layer's output {shape_of(cached)}, got shape {shape_of(grad)}"
+            )
+        return grad
+
+    # -- how a layer looks ---------------------------------------------------
+
+    def extra_repr(self) -> str:
+        """Return the text shown inside the parentheses of ``repr(layer)``.
+
+        Override it to show a layer's settings, as ``Linear`` shows its weight.
+        """
+        return ""
+
+    def __repr__(self) -> str:
+        name = type(self).__name__
+        children = list(self.named_children())
+        if not children:
+            return f"{name}({self.extra_repr()})"
+        lines = [self.extra_repr()] if self.extra_repr() else []
+        for child_name, child in children:
+            lines.append(f"({child_name}): " + repr(child).replace("\n", "\n  "))
+        return f"{name}(\n  " + "\n  ".join(lines) + "\n)"

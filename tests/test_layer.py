@@ -1,0 +1,97 @@
+"""The Layer contract: calling, parameter discovery, zero_grad and repr."""
+
+import numpy as np
+import pytest
+
+from nanonet import Layer, Linear, Parameter, Sequential, Sigmoid
+
+
+class Scale(Layer):
+    """A user layer with a scalar parameter and no __slots__ or registration."""
+
+    def __init__(self, factor):
+        self.factor = Parameter(factor)
+        self.x = None
+
+    def forward(self, x):
+        self.x = x
+        return self.factor.value * x
+
+    def backward(self, grad):
+        self.factor.grad += float(np.sum(grad * self.x))
+        return self.factor.value * grad
+
+
+class Block(Layer):
+    """A user layer holding sub-layers, a list of layers and a parameter."""
+
+    def __init__(self):
+        self.first = Linear(1.0)
+        self.stack = [Scale(2.0), Sigmoid()]
+        self.bias = Parameter([0.0, 0.0])
+
+
+def test_call_converts_input_and_runs_forward():
+    layer = Scale(3.0)
+    assert layer(2) == 6.0 and type(layer(2)) is float
+    assert type(layer(np.float32(2.0))) is float
+    out = layer([1, 2])
+    assert isinstance(out, np.ndarray) and out.dtype == np.float64
+    np.testing.assert_array_equal(out, [3.0, 6.0])
+
+
+def test_float64_input_array_is_not_copied():
+    layer = Linear(2.0)
+    x = np.array([1.0, 2.0])
+    layer(x)
+    assert layer._input is x
+
+
+def test_parameters_are_discovered_in_user_layers_without_registration():
+    block = Block()
+    names = [name for name, _ in block.named_parameters()]
+    assert names == ["bias", "first.weight", "stack.0.factor"]
+    assert [p.shape for p in block.parameters()] == [(2,), (), ()]
+    assert [name for name, _ in block.named_children()] == ["first", "stack.0", "stack.1"]
+
+
+def test_shared_parameters_are_yielded_once():
+    a = Linear(1.0)
+    b = Linear(2.0)
+    b.weight = a.weight
+    assert len(list(Sequential(a, b).parameters())) == 1
+
+
+def test_zero_grad_resets_all_gradients():
+    block = Block()
+    for p in block.parameters():
+        p.grad = p.grad + 1.0
+    block.zero_grad()
+    assert all(np.all(p.grad == 0.0) for p in block.parameters())
+
+
+def test_forward_and_backward_must_be_implemented():
+    class Empty(Layer):
+        pass
+
+    with pytest.raises(NotImplementedError, match="Empty must implement forward"):
+        Empty()(1.0)
+    with pytest.raises(NotImplementedError, match="Empty must implement backward"):
+        Empty().backward(1.0)
+
+
+def test_repr_of_layers():
+    assert repr(Linear(2.0)) == "Linear(weight=2.0)"
+    assert repr(Sigmoid()) == "Sigmoid()"
+    assert repr(Block()) == (
+        "Block(\n"
+        "  (first): Linear(weight=1.0)\n"
+        "  (stack.0): Scale()\n"
+        "  (stack.1): Sigmoid()\n"
+        ")"
+    )
+
+
+def test_builtin_layers_use_slots_and_reject_misspelled_attributes():
+    with pytest.raises(AttributeError):
+        Linear(1.0).wieght = Parameter(2.0)

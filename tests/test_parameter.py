@@ -1,0 +1,48 @@
+import numpy as np
+import pytest
+
+from nanonet import Parameter
+
+
+def test_scalar_parameter_is_a_float_with_zero_grad():
+    p = Parameter(2)
+    assert type(p.value) is float and p.value == 2.0
+    assert type(p.grad) is float and p.grad == 0.0
+    assert p.shape == ()
+    assert repr(p) == "Parameter(2.0)"
+
+
+def test_numpy_scalars_become_floats():
+    assert type(Parameter(np.float32(1.5)).value) is float
+    assert type(Parameter(np.array(3.0)).value) is float
+
+
+def test_array_parameter_is_an_owned_float64_copy_with_zero_grad():
+    source = np.array([[1, 2], [3, 4]])
+    p = Parameter(source)
+    assert p.value.dtype == np.float64 and p.shape == (2, 2)
+    source[0, 0] = 100
+    assert p.value[0, 0] == 1.0
+    np.testing.assert_array_equal(p.grad, np.zeros((2, 2)))
+    assert repr(p) == "Parameter([[1., 2.],\n           [3., 4.]])"
+
+
+def test_zero_grad_gives_a_new_zero_array():
+    p = Parameter([1.0, 2.0])
+    p.grad += np.array([0.5, 0.25])
+    held = p.grad
+    p.zero_grad()
+    np.testing.assert_array_equal(p.grad, [0.0, 0.0])
+    np.testing.assert_array_equal(held, [0.5, 0.25])  # a held array is not overwritten
+
+
+@pytest.mark.parametrize("bad", ["2", None, object(), 1 + 2j, [1, "a"], np.array([1j])])
+def test_non_numeric_values_raise_type_error(bad):
+    with pytest.raises(TypeError, match="Parameter value"):
+        Parameter(bad)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), [1.0, float("-inf")]])
+def test_non_finite_values_raise_value_error(bad):
+    with pytest.raises(ValueError, match="Parameter value must be finite"):
+        Parameter(bad)
