@@ -1,0 +1,199 @@
+"""Bad input and misuse: a precise exception, and the model's weights untouched."""
+
+import math
+
+import numpy as np
+import pytest
+
+from nanonet import SGD, Layer, Linear, MSELoss, Parameter, Sequential, Sigmoid
+
+NON_NUMERIC = ["abc", None, object(), 1 + 2j, [1.0, "a"], np.array([1 + 1j]), {"x": 1}]
+
+
+def two_node():
+    return Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
+
+
+def weights(model):
+    return [p.value for p in model.parameters()]
+
+
+@pytest.mark.parametrize("bad", NON_NUMERIC, ids=repr)
+@pytest.mark.parametrize("make", [lambda: Linear(1.0), Sigmoid, two_node], ids=["Linear", "Sigmoid", "Sequential"])
+def test_layers_reject_non_numeric_input(make, bad):
+    layer = make()
+    before = weights(layer)
+    with pytest.raises(TypeError, match=r"input of (Linear|Sigmoid|Sequential) must"):
+        layer(bad)
+    assert weights(layer) == before
+
+
+def test_ragged_input_is_a_value_error():
+    with pytest.raises(ValueError, match="input of Linear must be a rectangular array"):
+        Linear(1.0)([[1.0, 2.0], [3.0]])
+
+
+@pytest.mark.parametrize("bad", [b for b in NON_NUMERIC if b is not None] + [True, np.array([1.0, 2.0])], ids=repr)
+def test_linear_rejects_a_non_numeric_weight(bad):  # (None asks for a random weight)
+    with pytest.raises(TypeError, match="weight must be a real number"):
+        Linear(bad)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_linear_rejects_a_non_finite_weight(bad):
+    with pytest.raises(ValueError, match="must be finite"):
+        Linear(bad)
+
+
+@pytest.mark.parametrize("bad", NON_NUMERIC, ids=repr)
+def test_loss_rejects_non_numeric_prediction_and_target(bad):
+    with pytest.raises(TypeError, match="prediction must"):
+        MSELoss()(bad, 0.7)
+    with pytest.raises(TypeError, match="target must"):
+        MSELoss()(0.5, bad)
+
+
+@pytest.mark.parametrize(
+    "prediction, target",
+    [(np.zeros(3), np.zeros(4)), (np.zeros((2, 2)), np.zeros(4)), (0.5, [0.5, 0.5]), (np.zeros(2), [[0.0, 0.0]])],
+)
+def test_loss_rejects_a_target_that_fits_neither_the_prediction_nor_a_scalar(prediction, target):
+    with pytest.raises(ValueError, match="target must have the shape of the prediction"):
+        MSELoss()(prediction, target)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_loss_rejects_non_finite_predictions_and_targets(bad):
+    with pytest.raises(ValueError, match="prediction must be finite, but it is"):
+        MSELoss()(bad, 0.7)
+    with pytest.raises(ValueError, match="target must be finite"):
+        MSELoss()(0.5, bad)
+    with pytest.raises(ValueError, match=r"prediction must be finite, but 1 of its 3 elements .* index \(1,\)"):
+        MSELoss()(np.array([0.0, bad, 1.0]), 0.7)
+    with pytest.raises(ValueError, match="target must be finite"):
+        MSELoss()(np.zeros(3), np.array([0.0, 0.0, bad]))
+
+
+def test_loss_rejects_an_empty_prediction():
+    with pytest.raises(ValueError, match="prediction must not be an empty array"):
+        MSELoss()(np.zeros(0), 0.7)
+
+
+def test_failed_loss_keeps_the_previous_gradient():
+    loss_fn = MSELoss()
+    loss_fn(0.5, 0.7)
+    with pytest.raises(ValueError):
+        loss_fn(math.nan, 0.7)
+    assert loss_fn.backward() == pytest.approx(-0.2)
+
+
+@pytest.mark.parametrize("bad", [[Linear(1.0), "layer"], [lambda x: x], [Parameter(1.0)], [MSELoss()]])
+def test_sequential_takes_only_layers(bad):
+    with pytest.raises(TypeError, match="Sequential takes Layers, but argument"):
+        Sequential(*bad)
+
+
+@pytest.mark.parametrize("bad", [[1.0, 2.0], ["w"], [Linear(1.0)], [(1, Parameter(1.0))]], ids=repr)
+def test_sgd_takes_only_parameters(bad):
+    with pytest.raises(TypeError, match="SGD expects Parameters, but item"):
+        SGD(bad, lr=0.1)
+
+
+@pytest.mark.parametrize("bad", [Parameter(1.0), 3.0, None, Linear(1.0)], ids=repr)
+def test_sgd_needs_an_iterable_of_parameters(bad):
+    with pytest.raises(TypeError, match="SGD expects an iterable of Parameters"):
+        SGD(bad, lr=0.1)
+
+
+def test_sgd_rejects_empty_and_repeated_parameters():
+    with pytest.raises(ValueError, match="empty"):
+        SGD([], lr=0.1)
+    p = Parameter(1.0)
+    with pytest.raises(ValueError, match="the same Parameter twice"):
+        SGD([p, p], lr=0.1)
+
+
+@pytest.mark.parametrize("lr", [0.0, -0.1, math.nan, math.inf, -math.inf])
+def test_sgd_rejects_a_learning_rate_that_is_not_finite_and_positive(lr):
+    with pytest.raises(ValueError, match="lr must be a finite positive number"):
+        SGD([Parameter(1.0)], lr=lr)
+
+
+@pytest.mark.parametrize("lr", ["0.1", None, True, [0.1], 1j])
+def test_sgd_rejects_a_non_numeric_learning_rate(lr):
+    with pytest.raises(TypeError, match="lr must be a real number"):
+        SGD([Parameter(1.0)], lr=lr)
+
+
+@pytest.mark.parametrize("make", [lambda: Linear(1.0), Sigmoid, two_node], ids=["Linear", "Sigmoid", "Sequential"])
+def test_backward_before_forward_is_a_runtime_error(make):
+    layer = make()
+    with pytest.raises(RuntimeError, match=r"backward\(\) was called before forward\(\)"):
+        layer.backward(1.0)
+    assert all(p.grad == 0.0 for p in layer.parameters())
+
+
+def test_loss_backward_before_forward_is_a_runtime_error():
+    with pytest.raises(RuntimeError, match=r"MSELoss.backward\(\) was called before"):
+        MSELoss().backward()
+
+
+@pytest.mark.parametrize("grad", [np.ones(2), [1.0, 2.0, 3.0]], ids=["short", "long"])
+def test_backward_with_a_gradient_of_the_wrong_shape_changes_nothing(grad):
+    model = two_node()
+    model([1.0, 2.0, 3.0]) if len(np.shape(grad)) and len(grad) == 2 else model(1.0)
+    with pytest.raises(ValueError, match=r"grad given to Linear.backward\(\) must have the shape"):
+        model.backward(grad)
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+@pytest.mark.parametrize("bad", ["g", None, object()], ids=repr)
+def test_backward_rejects_a_non_numeric_gradient(bad):
+    for layer in (Linear(1.0), Sigmoid()):
+        layer(1.0)
+        with pytest.raises(TypeError, match=r"grad given to (Linear|Sigmoid).backward\(\)"):
+            layer.backward(bad)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_sgd_step_never_writes_a_non_finite_weight(bad):
+    model = two_node()
+    optimizer = SGD(model.named_parameters(), lr=0.1)
+    params = list(model.parameters())
+    for p in params:
+        p.grad = 0.5
+    params[1].grad = bad  # the middle one: the first is updated before it is seen
+    with pytest.raises(FloatingPointError, match=r"gradient of parameter '2.weight' is not finite"):
+        optimizer.step()
+    assert weights(model) == [2.0, 1.0, 0.5]
+
+
+def test_sgd_step_names_an_unnamed_parameter_by_position_and_reports_overflow():
+    a, b = Parameter(1.0), Parameter([1e308, 0.0])
+    b.grad = np.array([-1e308, 0.0])
+    with pytest.raises(FloatingPointError, match="update of parameter 1 overflows"):
+        SGD([a, b], lr=10.0).step()
+    assert a.value == 1.0 and b.value[0] == 1e308
+
+
+def test_sgd_step_rejects_a_gradient_of_the_wrong_shape():
+    class Forgetful(Layer):
+        """A user layer that forgets to sum its weight gradient over the batch."""
+
+        def __init__(self):
+            self.w = Parameter(1.0)
+
+        def forward(self, x):
+            self.x = x
+            return self.w.value * x
+
+        def backward(self, grad):
+            self.w.grad = self.w.grad + grad * self.x  # an array, not a number
+            return grad * self.w.value
+
+    layer = Forgetful()
+    layer(np.array([1.0, 2.0]))
+    layer.backward(np.ones(2))
+    with pytest.raises(ValueError, match=r"gradient of parameter 'w' has shape \(2,\), but its value has shape \(\)"):
+        SGD(layer.named_parameters(), lr=0.1).step()
+    assert layer.w.value == 1.0
