@@ -1,0 +1,31 @@
+"""The README's commands and quick start stay true."""
+
+import re
+
+from conftest import ROOT
+
+README = (ROOT / "README.md").read_text()
+
+
+def code_blocks(language):
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.DOTALL)
+
+
+def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
+    commands = [block.strip() for block in code_blocks("bash")]
+    assert commands == [
+        'python -m pip install -e ".[plot]" && python examples/two_node.py',
+        'python -m pip install -e ".[test]" && python -m pytest',
+    ]
+    ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert commands[1] in ci_lines
+
+
+def test_quick_start_runs_and_gives_the_numbers_it_claims():
+    (quick_start,) = code_blocks("python")
+    namespace = {}
+    exec(compile(quick_start, "README.md", "exec"), namespace)
+    weights = [round(p.value, 5) for p in namespace["model"].parameters()]
+    assert weights == [2.00306, 1.08207, 0.94186]
+    assert round(namespace["model"](2.0), 12) == 0.7
+    assert len(quick_start.strip().splitlines()) <= 12
