@@ -1,0 +1,37 @@
+"""The benchmark runs (a smoke test: timings are measured, never asserted)."""
+
+import numpy as np
+import pytest
+
+import benchmark
+
+
+def test_quick_benchmark_runs_and_prints_every_table(capsys):
+    benchmark.main(["--quick"])
+    output = capsys.readouterr().out
+    for heading in ("(a) The two-node network", "(b) The same chain", "Peak memory", "Import time"):
+        assert heading in output
+    assert "| nanonet |" in output
+    assert "| import nanonet |" in output
+
+
+@pytest.mark.parametrize("steps", [1, 7])
+def test_the_three_scalar_loops_compute_the_same_training(steps):
+    impls = benchmark.scalar_implementations(steps)
+    tutorial = impls["the tutorial's loop, verbatim (numpy exp on scalars)"]()
+    plain = impls["the same loop on plain floats with math.exp"]()
+    nano = impls["nanonet"]()
+    assert tutorial["w0"] == pytest.approx(plain["w0"], rel=1e-15)
+    assert tutorial["results"][-1] == pytest.approx(plain["results"][-1], rel=1e-15)
+    # the tutorial updates w2 first and reuses it; nanonet updates all at once
+    assert nano["model"][0].weight.value == pytest.approx(tutorial["w0"], rel=1e-4)
+
+
+def test_the_batch_references_compute_what_nanonet_computes():
+    x = np.random.default_rng(1).uniform(-2.0, 2.0, 257)
+    impls = benchmark.batch_implementations(x)
+    for _ in range(3):
+        losses = {name: step() for name, step in impls.items()}
+    reference = losses["nanonet"]
+    for name, loss in losses.items():
+        assert loss == pytest.approx(reference, rel=1e-12), name
