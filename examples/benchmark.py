@@ -312,7 +312,7 @@ def torch_batch(x: np.ndarray) -> Callable[[], float] | None:
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        return float(loss)
+        return loss.item()
 
     return step
 

@@ -22,6 +22,7 @@ from .linear import Linear
 from .loss import MSELoss
 from .optim import SGD
 from .parameter import Parameter
+from .saving import load, save
 from .sequential import Sequential
 from .sigmoid import Sigmoid, sigmoid
 
@@ -37,5 +38,7 @@ __all__ = [
     "Sequential",
     "Sigmoid",
     "gradcheck",
+    "load",
+    "save",
     "sigmoid",
 ]

@@ -102,6 +102,32 @@ def as_real_number(value: object, name: str) -> float:
     raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
 
 
+def as_positive_number(value: object, name: str, *, allow_zero: bool = False) -> float:
+    """Check that ``value`` is a finite number above zero (or at least zero).
+
+    Args:
+        value: The number to check.
+        name: The argument's name, used in error messages.
+        allow_zero: Accept zero as well.
+
+    Returns:
+        ``value`` as a Python float.
+
+    Raises:
+        TypeError: If ``value`` is not a real number.
+        ValueError: If it is inf, NaN, negative, or zero (unless allowed).
+
+    Example:
+        >>> as_positive_number(0.1, "lr")
+        0.1
+    """
+    number = as_real_number(value, name)
+    if not (math.isfinite(number) and (number > 0.0 or (allow_zero and number == 0.0))):
+        kind = "non-negative" if allow_zero else "positive"
+        raise ValueError(f"{name} must be a finite {kind} number, got {number}")
+    return number
+
+
 def is_finite(value: Value) -> bool:
     """Return True if every number in ``value`` is finite (not inf or NaN).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import Value, as_real_number, as_value, shape_of
+from ._checks import Value, as_positive_number, as_value, shape_of
 from .layer import Layer
 
 
@@ -56,7 +56,10 @@ def gradcheck(
         GradcheckError: If a gradient differs; the message names the
             gradient (the input's or the parameter's), the element and both
             values.
-        TypeError: If ``layer`` is not a Layer or ``x`` is not numeric.
+        TypeError: If ``layer`` is not a Layer, or ``x`` or a tolerance is
+            not numeric.
+        ValueError: If ``eps`` is not a finite positive number, or a
+            tolerance is negative or not finite.
 
     Example:
         >>> from nanonet import Linear, Sigmoid, Sequential
@@ -66,7 +69,9 @@ def gradcheck(
     if not isinstance(layer, Layer):
         raise TypeError(f"gradcheck needs a Layer, got {type(layer).__name__}")
     x = as_value(x, "x")
-    eps = as_real_number(eps, "eps")
+    eps = as_positive_number(eps, "eps")
+    atol = as_positive_number(atol, "atol", allow_zero=True)
+    rtol = as_positive_number(rtol, "rtol", allow_zero=True)
     parameters = list(layer.named_parameters())
     saved = [(p.value, _copy(p.grad)) for _, p in parameters]
     try:

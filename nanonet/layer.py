@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Mapping, NamedTuple
 
 from ._checks import Value, as_value, shape_of
 from .parameter import Parameter
+
+
+class IncompatibleKeys(NamedTuple):
+    """What :meth:`Layer.load_state_dict` did not load, as in PyTorch."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
 
 
 class Layer:
@@ -169,6 +176,91 @@ class Layer:
         """Reset the gradient of every parameter to zero."""
         for parameter in self.parameters():
             parameter.zero_grad()
+
+    # -- state: the weights, out and in ---------------------------------------
+
+    def state_dict(self) -> dict[str, Value]:
+        """Return the weights: a new dict from parameter name to a copy of its value.
+
+        A scalar parameter gives a float, an array parameter a new array, so
+        changing the dict never changes the layer. Names are those of
+        :meth:`named_parameters`.
+
+        Example:
+            >>> from nanonet import Linear, Sigmoid, Sequential
+            >>> Sequential(Linear(2.0), Sigmoid(), Linear(0.5)).state_dict()
+            {'0.weight': 2.0, '2.weight': 0.5}
+        """
+        return {
+            name: p.value if type(p.value) is float else p.value.copy()
+            for name, p in self.named_parameters()
+        }
+
+    def load_state_dict(self, state: Mapping[str, object], strict: bool = True) -> IncompatibleKeys:
+        """Set the weights from ``state``, a dict like the one :meth:`state_dict` returns.
+
+        Everything is checked before anything is assigned: if any entry is
+        wrong, one error lists every offending name and the layer stays
+        exactly as it was. The layer keeps its own copies of the values.
+
+        Args:
+            state: Parameter name to value (a number or an array).
+            strict: If True, the names in ``state`` must be exactly the
+                layer's parameter names. If False, names that match are
+                loaded and the others are reported in the return value.
+
+        Returns:
+            ``(missing_keys, unexpected_keys)``: the layer's parameter names
+            absent from ``state``, and the names in ``state`` the layer does
+            not have.
+
+        Raises:
+            TypeError: If ``state`` is not a mapping.
+            ValueError: If (with ``strict``) names are missing or unexpected,
+                or any value is not numeric, not finite, or shaped unlike
+                its parameter.
+
+        Example:
+            >>> from nanonet import Linear, Sequential
+            >>> model = Sequential(Linear(1.0), Linear(1.0))
+            >>> model.load_state_dict({"0.weight": 2.0, "1.weight": 3.0})
+            IncompatibleKeys(missing_keys=[], unexpected_keys=[])
+            >>> model
+            Sequential(
+              (0): Linear(weight=2.0)
+              (1): Linear(weight=3.0)
+            )
+        """
+        if not isinstance(state, Mapping):
+            raise TypeError(f"state must be a mapping of names to values, got {type(state).__name__}")
+        parameters = dict(self.named_parameters())
+        missing = [name for name in parameters if name not in state]
+        unexpected = [key for key in state if key not in parameters]
+        problems = []
+        if strict:
+            problems += [f"{name!r}: missing" for name in missing]
+            problems += [f"{key!r}: unexpected (no such parameter)" for key in unexpected]
+        new_values = {}
+        for name, parameter in parameters.items():
+            if name not in state:
+                continue
+            try:
+                new = Parameter(state[name])  # checks it is numeric and finite, and copies
+            except (TypeError, ValueError) as err:
+                problems.append(f"{name!r}: {err}")
+                continue
+            if new.shape != parameter.shape:
+                problems.append(f"{name!r}: expected shape {parameter.shape}, got {new.shape}")
+                continue
+            new_values[name] = new.value
+        if problems:
+            raise ValueError(
+                f"cannot load the state dict into {type(self).__name__}; "
+                f"{len(problems)} problem(s):\n  " + "\n  ".join(problems)
+            )
+        for name, value in new_values.items():
+            parameters[name].value = value
+        return IncompatibleKeys(missing, unexpected)
 
     # -- checks shared by layers --------------------------------------------
 

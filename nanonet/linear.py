@@ -31,8 +31,9 @@ class Linear(Layer):
             given.
 
     Raises:
-        TypeError: If ``weight`` is not a real number.
-        ValueError: If ``weight`` is inf or NaN.
+        TypeError: If ``weight`` is not a real number, or ``rng`` is neither
+            a Generator nor an int.
+        ValueError: If ``weight`` is inf or NaN, or the seed is negative.
 
     Example:
         >>> layer = Linear(2.0)
@@ -50,7 +51,7 @@ class Linear(Layer):
 
     def __init__(self, weight: float | None = None, *, rng: object = None) -> None:
         if weight is None:
-            weight = np.random.default_rng(rng).uniform(-1.0, 1.0)
+            weight = _random_generator(rng).uniform(-1.0, 1.0)
         self.weight = Parameter(as_real_number(weight, "weight"))
         self._input: Value | None = None
 
@@ -76,3 +77,14 @@ class Linear(Layer):
 
     def extra_repr(self) -> str:
         return f"weight={self.weight.value!r}"
+
+
+def _random_generator(rng: object) -> np.random.Generator:
+    """Return ``rng`` if it is a Generator, or a new Generator seeded with it."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is not None and (isinstance(rng, bool) or not isinstance(rng, (int, np.integer))):
+        raise TypeError(f"rng must be a numpy.random.Generator or an int seed, got {type(rng).__name__}")
+    if rng is not None and rng < 0:
+        raise ValueError(f"rng must be a non-negative seed, got {rng}")
+    return np.random.default_rng(rng)

@@ -7,7 +7,7 @@ from typing import Iterable, Union
 
 import numpy as np
 
-from ._checks import Value, as_real_number, as_value, describe_nonfinite, is_finite
+from ._checks import Value, as_positive_number, as_value, describe_nonfinite, is_finite
 from .parameter import Parameter
 
 ParameterList = Iterable[Union[Parameter, "tuple[str, Parameter]"]]
@@ -68,10 +68,7 @@ class SGD:
 
     @lr.setter
     def lr(self, lr: float) -> None:
-        lr = as_real_number(lr, "lr")
-        if not (isfinite(lr) and lr > 0.0):
-            raise ValueError(f"lr must be a finite positive number, got {lr}")
-        self._lr = lr
+        self._lr = as_positive_number(lr, "lr")
 
     def step(self) -> None:
         """Update every parameter: ``value <- value - lr * grad``.
@@ -150,9 +147,8 @@ def _named_list(parameters: ParameterList) -> tuple[list[str], list[Parameter]]:
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
             name, item = f"parameter '{item[0]}'", item[1]
         if not isinstance(item, Parameter):
-            raise TypeError(
-                f"SGD expects Parameters, but item {index} is a {type(item).__name__}"
-            )
+            hint = "; pass model.parameters()" if hasattr(item, "parameters") else ""
+            raise TypeError(f"SGD expects Parameters, but item {index} is a {type(item).__name__}{hint}")
         if any(item is p for p in found):
             raise ValueError(f"SGD got the same Parameter twice ({name})")
         names.append(name)

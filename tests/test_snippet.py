@@ -28,7 +28,7 @@ def test_the_issue_snippet_runs_as_written():
 def test_public_api():
     assert sorted(nanonet.__all__) == [
         "GradcheckError", "Layer", "Linear", "MSELoss", "Parameter", "SGD",
-        "Sequential", "Sigmoid", "gradcheck", "sigmoid",
+        "Sequential", "Sigmoid", "gradcheck", "load", "save", "sigmoid",
     ]
     for name in nanonet.__all__:
         assert getattr(nanonet, name).__doc__, name
