@@ -27,7 +27,7 @@ import argparse
 
 import numpy as np
 
-from nanonet import SGD, Linear, MSELoss, Sequential, Sigmoid
+from nanonet import SGD, History, Linear, MSELoss, Sequential, Sigmoid
 
 S0 = 2.0  # the input
 TARGET = 0.7  # the desired output
@@ -46,29 +46,27 @@ def build_model() -> Sequential:
     )
 
 
-def train(model: Sequential, steps: int = STEPS) -> np.ndarray:
+def train(model: Sequential, steps: int = STEPS) -> History:
     """Train ``model`` by gradient descent and record every step.
 
     Returns:
-        An array of shape (steps, 4): w2, w1, w0 and out at each iteration,
-        the columns the tutorial records (weights after the update, output
-        before it).
+        The History: the loss, the weights after each update and the output
+        of each step's forward pass (the columns the tutorial records).
     """
     loss_fn = MSELoss()
     optimizer = SGD(model.parameters(), lr=LEARNING_RATE)
-    w0, w1, w2 = model[0].weight, model[2].weight, model[4].weight
-    results = np.zeros((steps, 4))
+    history = History(model)
     for step in range(steps):
         out = model(S0)  # forward pass
-        loss_fn(out, TARGET)  # C = 1/2 * (out - target)**2
+        loss = loss_fn(out, TARGET)  # C = 1/2 * (out - target)**2
         optimizer.zero_grad()
         model.backward(loss_fn.backward())  # backward pass: every gradient
         optimizer.step()  # w <- w - lr * dC/dw, all at once
-        results[step] = w2.value, w1.value, w0.value, out
-    return results
+        history.record(loss, output=out)
+    return history
 
 
-def plot(results: np.ndarray, path: str) -> None:
+def plot(history: History, path: str) -> None:
     """Save the tutorial's figure: w2, w1, w0, out and the target per iteration."""
     import matplotlib
 
@@ -76,14 +74,13 @@ def plot(results: np.ndarray, path: str) -> None:
     import matplotlib.pyplot as plt
 
     with plt.style.context("ggplot"):  # the look of the tutorial's figure
-        fig, ax = plt.subplots(figsize=(12, 3), layout="constrained")
-        for column, label in enumerate(["w2", "w1", "w0", "out"]):
-            ax.plot(results[:, column], label=label)
-        ax.plot(np.full(len(results), TARGET), "k", label="target")
-        ax.set_xlabel("Iteration number")
-        ax.legend(loc="upper right")
-        fig.savefig(path, dpi=100, metadata={"Software": None})
-    plt.close(fig)
+        ax = history.plot(
+            target=TARGET,
+            names=["4.weight", "2.weight", "0.weight"],  # the tutorial's order
+            labels={"4.weight": "w2", "2.weight": "w1", "0.weight": "w0"},
+        )
+        ax.figure.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(ax.figure)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -93,12 +90,12 @@ def main(argv: list[str] | None = None) -> None:
 
     model = build_model()
     print(f"initial output: {model(S0)!r}")
-    results = train(model)
+    history = train(model)
     w0, w1, w2 = (p.value for p in model.parameters())
     print(f"after {STEPS} steps: w0 = {w0!r}, w1 = {w1!r}, w2 = {w2!r}")
     print(f"final output: {model(S0)!r} (target {TARGET})")
     try:
-        plot(results, args.plot)
+        plot(history, args.plot)
     except ImportError:
         print("matplotlib is not installed, so no figure: pip install 'nanonet[plot]'")
     else:

@@ -17,6 +17,7 @@ Example:
 """
 
 from .gradcheck import GradcheckError, gradcheck
+from .history import History
 from .layer import Layer
 from .linear import Linear
 from .loss import MSELoss
@@ -25,11 +26,14 @@ from .parameter import Parameter
 from .saving import load, save
 from .sequential import Sequential
 from .sigmoid import Sigmoid, sigmoid
+from .trace import ChainRule, Trace, trace
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ChainRule",
     "GradcheckError",
+    "History",
     "Layer",
     "Linear",
     "MSELoss",
@@ -37,8 +41,10 @@ __all__ = [
     "SGD",
     "Sequential",
     "Sigmoid",
+    "Trace",
     "gradcheck",
     "load",
     "save",
     "sigmoid",
+    "trace",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator, Mapping, NamedTuple
 
 from ._checks import Value, as_value, shape_of
+from ._tables import format_cell, html_table
 from .parameter import Parameter
 
 
@@ -306,6 +307,26 @@ class Layer:
         Override it to show a layer's settings, as ``Linear`` shows its weight.
         """
         return ""
+
+    def _repr_html_(self) -> str:
+        """How Jupyter shows a layer: a table of its layers and their parameters.
+
+        ``print(layer)`` and ``repr(layer)`` keep the PyTorch-style text.
+        """
+        rows = []
+        for index, layer in self._leaves(""):
+            own = [(name, p) for name, p in layer._members() if isinstance(p, Parameter)]
+            values = "; ".join(f"{name} = {format_cell(p.value)}" for name, p in own)
+            rows.append([index, type(layer).__name__, values])
+        return html_table(["#", "layer", "parameters"], rows, caption=type(self).__name__)
+
+    def _leaves(self, prefix: str) -> Iterator[tuple[str, "Layer"]]:
+        """Yield (name, layer) for the layers without sub-layers, depth first."""
+        children = list(self.named_children())
+        if not children:
+            yield prefix, self
+        for name, child in children:
+            yield from child._leaves(f"{prefix}.{name}" if prefix else name)
 
     def __repr__(self) -> str:
         name = type(self).__name__

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import nanonet
-from nanonet import SGD, Linear, MSELoss, Parameter, Sequential, Sigmoid, gradcheck, load, save
+from nanonet import SGD, History, Linear, MSELoss, Parameter, Sequential, Sigmoid, gradcheck, load, save, trace
 
 NANONET_DIR = Path(nanonet.__file__).parent
 
@@ -80,6 +80,11 @@ for label, bad in NON_NUMERIC.items():
     case(f"load_state_dict value {label}", lambda m, t, bad=bad: m.load_state_dict({**m.state_dict(), "2.weight": bad}),
          ValueError, "'2.weight': Parameter value must")
     case(f"Parameter {label}", lambda m, t, bad=bad: Parameter(bad), TypeError, "Parameter value")
+    case(f"trace x {label}", lambda m, t, bad=bad: trace(m, bad, 0.7), TypeError, "x must")
+    case(f"trace target {label}", lambda m, t, bad=bad: trace(m, 2.0, bad), TypeError, "target must")
+    case(f"History.record loss {label}", lambda m, t, bad=bad: History(m).record(bad), TypeError, "loss must")
+    case(f"History.record output {label}", lambda m, t, bad=bad: History(m).record(0.5, output=bad)
+         if bad is not None else History(m).record(0.5, output=object()), TypeError, "output must")
     if not isinstance(bad, (list, np.ndarray)):
         case(f"SGD lr {label}", lambda m, t, bad=bad: SGD(m.parameters(), lr=bad), TypeError, "lr must")
         case(f"gradcheck eps {label}", lambda m, t, bad=bad: gradcheck(m, 1.0, eps=bad), TypeError, "eps must")
@@ -99,6 +104,8 @@ for label, bad in NON_NUMERIC.items():
         case(f"load model {label}", lambda m, t, bad=bad: load(bad, t / "w.npz"), TypeError, "load needs a Layer")
         case(f"gradcheck layer {label}", lambda m, t, bad=bad: gradcheck(bad, 1.0), TypeError,
              "gradcheck needs a Layer")
+        case(f"trace model {label}", lambda m, t, bad=bad: trace(bad, 1.0, 1.0), TypeError, "trace needs a Layer")
+        case(f"History model {label}", lambda m, t, bad=bad: History(bad), TypeError, "History needs a Layer")
         if not isinstance(bad, (str, np.str_)):
             case(f"save path {label}", lambda m, t, bad=bad: save(m, bad), TypeError, "path must")
             case(f"load path {label}", lambda m, t, bad=bad: load(m, bad), TypeError, "path must")
@@ -109,6 +116,7 @@ for label, bad in NON_FINITE.items():
     case(f"MSELoss prediction {label}", lambda m, t, bad=bad: MSELoss()([0.5, bad], 0.7), ValueError,
          "prediction must be finite")
     case(f"MSELoss target {label}", lambda m, t, bad=bad: MSELoss()(m(2.0), bad), ValueError, "target must be finite")
+    case(f"trace target {label}", lambda m, t, bad=bad: trace(m, 2.0, bad), ValueError, "target must be finite")
     case(f"SGD lr {label}", lambda m, t, bad=bad: SGD(m.parameters(), lr=bad), ValueError, "lr must be a finite")
     case(f"SGD step gradient {label}", lambda m, t, bad=bad: sgd_with_grad(m, bad).step(), FloatingPointError,
          "gradient of parameter '2.weight' is not finite")
@@ -140,6 +148,8 @@ for label, (x, grad) in SHAPES.items():
          r"grad given to Sigmoid.backward\(\) must have the shape")
     case(f"MSELoss target {label}", lambda m, t, x=x, g=grad: MSELoss()(m(x), g) if np.ndim(g) else
          MSELoss()(m(x), [g, g]), ValueError, "target must have the shape")
+case("trace target shape", lambda m, t: trace(m, [1.0, 2.0], [1.0, 2.0, 3.0]), ValueError, "target must have the shape")
+case("History unknown name", lambda m, t: History(m)["w0"], KeyError, "no parameter named 'w0'")
 case("ragged input", lambda m, t: m([[1.0], [2.0, 3.0]]), ValueError, "input of Sequential must be a rectangular")
 case("empty prediction", lambda m, t: MSELoss()(m(np.zeros(0)), 0.7), ValueError, "prediction must not be an empty")
 case("load_state_dict wrong shape", lambda m, t: m.load_state_dict({**m.state_dict(), "4.weight": [1.0, 2.0]}),

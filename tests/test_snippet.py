@@ -27,8 +27,8 @@ def test_the_issue_snippet_runs_as_written():
 
 def test_public_api():
     assert sorted(nanonet.__all__) == [
-        "GradcheckError", "Layer", "Linear", "MSELoss", "Parameter", "SGD",
-        "Sequential", "Sigmoid", "gradcheck", "load", "save", "sigmoid",
+        "ChainRule", "GradcheckError", "History", "Layer", "Linear", "MSELoss", "Parameter", "SGD",
+        "Sequential", "Sigmoid", "Trace", "gradcheck", "load", "save", "sigmoid", "trace",
     ]
     for name in nanonet.__all__:
         assert getattr(nanonet, name).__doc__, name

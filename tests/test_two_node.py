@@ -75,15 +75,15 @@ def test_first_step_gradients_match_the_chain_rule_by_hand():
 
 def test_training_reaches_the_tutorials_weights_and_target():
     model = two_node.build_model()
-    results = two_node.train(model)
+    history = two_node.train(model)
     weights = {name: p.value for name, p in model.named_parameters()}
     assert weights == pytest.approx(FINAL_WEIGHTS, abs=1e-12, rel=0)
     assert model(2.0) == pytest.approx(0.7, abs=1e-12)
-    assert results.shape == (1000, 4)
-    assert results[0, 3] == pytest.approx(INITIAL_OUT, abs=1e-15)  # out before step 1
-    assert results[-1, :3] == pytest.approx(
-        [FINAL_WEIGHTS["4.weight"], FINAL_WEIGHTS["2.weight"], FINAL_WEIGHTS["0.weight"]], abs=1e-12
-    )
+    assert len(history) == 1000
+    assert history.output[0] == pytest.approx(INITIAL_OUT, abs=1e-15)  # out before step 1
+    assert history.loss[0] == pytest.approx(INITIAL_COST, abs=1e-15)
+    final = {name: history[name][-1] for name in history.names}
+    assert final == pytest.approx(FINAL_WEIGHTS, abs=1e-12)
 
 
 def test_the_tutorials_sequential_updates_end_elsewhere_but_also_at_the_target():
