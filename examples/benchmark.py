@@ -18,7 +18,9 @@ the same rounds, which is what stays meaningful on a shared, noisy machine.
 Optional rows, when the packages are installed (they are not nanonet
 dependencies): micrograd (with a sigmoid op added the micrograd way) and
 PyTorch (autograd on scalar tensors; torch.nn with torch.optim.SGD; float64
-on 2 threads for batches).
+on 2 threads for batches). PyTorch runs after everything else, in rounds of
+its own interleaved with the reference: its worker threads and its large
+allocations would otherwise disturb the implementations measured after it.
 
 Also measured: the peak memory of building a model and taking one batched
 step (tracemalloc), in arrays of N float64, and the time of
@@ -209,7 +211,6 @@ def scalar_implementations(steps: int) -> dict[str, Callable[[], object]]:
     micrograd = micrograd_loop(steps)
     if micrograd is not None:
         impls["micrograd 0.1.0 (+ a sigmoid op)"] = micrograd
-    impls.update(torch_loops(steps))
     return impls
 
 
@@ -318,15 +319,11 @@ def torch_batch(x: np.ndarray) -> Callable[[], float] | None:
 
 
 def batch_implementations(x: np.ndarray) -> dict[str, Callable[[], float]]:
-    impls = {
+    return {
         "straightforward numpy": straightforward_numpy_batch(x),
         "in-place numpy": inplace_numpy_batch(x),
         "nanonet": nanonet_batch(x),
     }
-    torch_step = torch_batch(x)
-    if torch_step is not None:
-        impls["PyTorch torch.nn, float64, 2 threads"] = torch_step
-    return impls
 
 
 # ---------------------------------------------------------------------------
@@ -360,23 +357,27 @@ def peak_memory_in_arrays(make_step: Callable, x: np.ndarray) -> float:
 
 
 def import_times(rounds: int) -> dict[str, float]:
-    """Median time of `import numpy` and `import nanonet`, each in a fresh interpreter.
+    """Median time of `import numpy`, and of `import nanonet` (numpy included), in fresh interpreters.
 
-    Bytecode caching is on, as in a normal installation (pip compiles
-    numpy's at install time; nanonet's is cached by the first import, a
-    warm-up here), even where PYTHONDONTWRITEBYTECODE is set.
+    Each interpreter times ``import numpy`` and then the rest of ``import
+    nanonet``, so both are measured in the same process. Bytecode caching
+    is on, as in a normal installation (pip compiles numpy's at install
+    time; nanonet's is cached by the first import, a warm-up here), even
+    where PYTHONDONTWRITEBYTECODE is set.
     """
-    probe = "import time; t = time.perf_counter(); import {}; print(time.perf_counter() - t)"
+    probe = (
+        "import time; t0 = time.perf_counter(); import numpy; t1 = time.perf_counter(); "
+        "import nanonet; t2 = time.perf_counter(); print(t1 - t0, t2 - t0)"
+    )
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     times: dict[str, list[float]] = {"numpy": [], "nanonet": []}
     for round_ in range(rounds + 1):
-        for module in times:
-            output = subprocess.run(
-                [sys.executable, "-c", probe.format(module)],
-                capture_output=True, text=True, check=True, env=env,
-            ).stdout
-            if round_:  # round 0 is the warm-up
-                times[module].append(float(output))
+        output = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
+        ).stdout.split()
+        if round_:  # round 0 is the warm-up
+            times["numpy"].append(float(output[0]))
+            times["nanonet"].append(float(output[1]))
     return {module: statistics.median(values) for module, values in times.items()}
 
 
@@ -386,6 +387,12 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def measure(impls: dict[str, Callable[[], object]], reference: str, rounds: int) -> dict[str, tuple[float, float]]:
+    """Median seconds and ratio to ``impls[reference]`` of each implementation, interleaved."""
+    medians = interleaved_medians(impls, rounds)
+    return {name: (t, t / medians[reference]) for name, t in medians.items()}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Benchmark nanonet against hand-written loops.")
     parser.add_argument("--quick", action="store_true", help="a few seconds: a smoke test, not a measurement")
@@ -393,30 +400,40 @@ def main(argv: list[str] | None = None) -> None:
     steps, rounds = (20, 3) if args.quick else (1000, 21)
     sizes = (1_000, 10_000) if args.quick else (1_000, 100_000, 1_000_000)
     batch_rounds = (lambda n: 3) if args.quick else (lambda n: 41 if n < 1_000_000 else 21)
+    tutorial, numpy_ref = "the tutorial's loop, verbatim (numpy exp on scalars)", "straightforward numpy"
+    inputs = {n: np.random.default_rng(0).uniform(-2.0, 2.0, n) for n in sizes}
+
+    # nanonet and the references first; PyTorch afterwards, in sets of its own with the
+    # reference, as its threads and allocations would disturb the measurements that follow.
+    scalar = measure(scalar_implementations(steps), tutorial, rounds)
+    batch = {n: measure(batch_implementations(x), numpy_ref, batch_rounds(n)) for n, x in inputs.items()}
+    reference_loop = scalar_implementations(steps)[tutorial]
+    for name, loop in torch_loops(steps).items():
+        scalar[name] = measure({tutorial: reference_loop, name: loop}, tutorial, rounds)[name]
+    for n, x in inputs.items():
+        torch_step = torch_batch(x)
+        if torch_step is not None:
+            name = "PyTorch torch.nn, float64, 2 threads"
+            impls = {numpy_ref: straightforward_numpy_batch(x), name: torch_step}
+            batch[n][name] = measure(impls, numpy_ref, batch_rounds(n))[name]
 
     print(f"nanonet {nanonet.__version__}, numpy {np.__version__}, Python {sys.version.split()[0]}")
     print(f"\n(a) The two-node network, {steps} steps: time per training step\n")
-    impls = scalar_implementations(steps)
-    medians = interleaved_medians(impls, rounds)
-    reference = medians["the tutorial's loop, verbatim (numpy exp on scalars)"]
-    rows = [[name, f"{t / steps * 1e6:.2f}", f"{t / reference:.2f}"] for name, t in medians.items()]
+    rows = [[name, f"{t / steps * 1e6:.2f}", f"{ratio:.2f}"] for name, (t, ratio) in scalar.items()]
     print(table(["implementation", "us per step", "x the tutorial's loop"], rows))
 
     print("\n(b) The same chain on a batch of N inputs: time per full-batch training step\n")
-    rows = []
-    for n in sizes:
-        x = np.random.default_rng(0).uniform(-2.0, 2.0, n)
-        medians = interleaved_medians(batch_implementations(x), batch_rounds(n))
-        reference = medians["straightforward numpy"]
-        rows += [[f"{n:,}", name, f"{t * 1e3:.3f}", f"{t / reference:.2f}"] for name, t in medians.items()]
+    rows = [
+        [f"{n:,}", name, f"{t * 1e3:.3f}", f"{ratio:.2f}"]
+        for n, results in batch.items()
+        for name, (t, ratio) in results.items()
+    ]
     print(table(["N", "implementation", "ms per step", "x straightforward numpy"], rows))
 
     n = sizes[-1]
-    x = np.random.default_rng(0).uniform(-2.0, 2.0, n)
     print(f"\nPeak memory of one batched step, N = {n:,}, in arrays of N float64 beyond the input\n")
-    makers = {"straightforward numpy": straightforward_numpy_batch, "in-place numpy": inplace_numpy_batch,
-              "nanonet": nanonet_batch}
-    rows = [[name, f"{peak_memory_in_arrays(make, x):.1f}"] for name, make in makers.items()]
+    makers = {numpy_ref: straightforward_numpy_batch, "in-place numpy": inplace_numpy_batch, "nanonet": nanonet_batch}
+    rows = [[name, f"{peak_memory_in_arrays(make, inputs[n]):.1f}"] for name, make in makers.items()]
     print(table(["implementation", "peak memory (arrays)"], rows))
 
     times = import_times(3 if args.quick else 21)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 
 
 def format_cell(value: object) -> str:
     """Show a number in full, an array as a compact summary, anything else with str.
 
-    Example:
+    Examples:
         >>> format_cell(0.1 + 0.2)
         '0.30000000000000004'
         >>> format_cell(np.array([1.0, 2.0, 6.0]))
@@ -31,7 +29,7 @@ def format_cell(value: object) -> str:
 def text_table(header: list[str], rows: list[list[str]]) -> str:
     """Columns padded to line up, under a header and a rule.
 
-    Example:
+    Examples:
         >>> print(text_table(["a", "bb"], [["1", "2"], ["333", "4"]]))
         a    bb
         ---  --
@@ -47,12 +45,14 @@ def text_table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def html_table(header: list[str], rows: list[list[str]], caption: str = "") -> str:
-    """The same table as HTML, every cell escaped.
+    """The same table as HTML, every cell escaped (for Jupyter, so ``html`` loads only then).
 
-    Example:
+    Examples:
         >>> html_table(["a"], [["<1>"]])
         '<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>&lt;1&gt;</td></tr></tbody></table>'
     """
+    import html
+
     head = "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows

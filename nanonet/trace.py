@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from typing import Any, Iterable
 
 import numpy as np
@@ -17,7 +16,6 @@ from .loss import MSELoss
 MAX_PROBES = 1000
 
 
-@dataclass
 class ChainRule:
     """How one parameter's gradient is a product of chain-rule factors.
 
@@ -34,14 +32,34 @@ class ChainRule:
         matches: Whether ``product`` equals ``gradient`` (to 1e-12 relative),
             or None when there is no product.
         note: Why there is no product, when there is none.
+
+    Examples:
+        >>> from nanonet import Linear, Sigmoid, Sequential, trace
+        >>> chain = trace(Sequential(Linear(2.0), Sigmoid()), 1.0, 0.5).chains[0]
+        >>> [label for label, _ in chain.factors]
+        ['dC/dy1', 'dy1/dx1', 'dy0/d(0.weight)']
+        >>> chain.matches
+        True
     """
 
-    parameter: str
-    factors: list[tuple[str, Value]]
-    product: float | None
-    gradient: Value
-    matches: bool | None
-    note: str = ""
+    def __init__(
+        self,
+        parameter: str,
+        factors: list[tuple[str, Value]],
+        product: float | None,
+        gradient: Value,
+        matches: bool | None,
+        note: str = "",
+    ) -> None:
+        self.parameter = parameter
+        self.factors = factors
+        self.product = product
+        self.gradient = gradient
+        self.matches = matches
+        self.note = note
+
+    def __repr__(self) -> str:
+        return f"ChainRule(parameter={self.parameter!r}, product={self.product!r}, matches={self.matches!r})"
 
     def __str__(self) -> str:
         name = f"dC/d({self.parameter})"
@@ -57,9 +75,8 @@ class ChainRule:
         )
 
 
-@dataclass
 class Trace:
-    """The record of one forward and one backward pass; see :func:`trace`.
+    """The record of one forward and one backward pass; see `trace`.
 
     Attributes:
         rows: One dict per layer and pass, in the order things happen: the
@@ -70,13 +87,27 @@ class Trace:
             ``"grad_input"`` = dC/d(input), and ``"parameter_grads"``).
             Every row has ``"index"`` and ``"layer"`` (its repr). Values are
             floats for one sample and numpy arrays for a batch.
-        chains: One :class:`ChainRule` per parameter.
+        chains: One `ChainRule` per parameter.
         loss: The cost C.
+
+    Examples:
+        >>> from nanonet import Linear, trace
+        >>> t = trace(Linear(3.0), 2.0, 1.0)    # y = 3 * 2 = 6, C = 1/2 (6 - 1)**2
+        >>> t.loss
+        12.5
+        >>> [row["index"] for row in t.rows], [row["pass"] for row in t.rows]
+        ([0, 'C', 'C', 0], ['forward', 'forward', 'backward', 'backward'])
+        >>> t.rows[-1]["parameter_grads"]     # dC/dw = (y - target) * x
+        {'weight': 10.0}
     """
 
-    rows: list[dict[str, Any]]
-    chains: list[ChainRule]
-    loss: float
+    def __init__(self, rows: list[dict[str, Any]], chains: list[ChainRule], loss: float) -> None:
+        self.rows = rows
+        self.chains = chains
+        self.loss = loss
+
+    def __repr__(self) -> str:
+        return f"Trace(rows={len(self.rows)}, chains={len(self.chains)}, loss={self.loss!r})"
 
     def tables(self) -> list[tuple[str, list[str], list[list[str]]]]:
         """The forward table, the backward table and the chain-rule table as text cells."""
@@ -114,7 +145,7 @@ def trace(model: Layer, x: object, target: object, loss_fn: Any = None) -> Trace
 
     The pass runs on a copy of ``model``: the model, its weights, its
     gradients and what its layers cached are exactly as they were before.
-    A model that can be iterated (a :class:`~nanonet.Sequential`) is
+    A model that can be iterated (a `nanonet.Sequential`) is
     traced one layer per row; any other layer is one row.
 
     For each layer the trace shows its input and output on the way forward,
@@ -125,28 +156,28 @@ def trace(model: Layer, x: object, target: object, loss_fn: Any = None) -> Trace
     a batch it is kept only if backward is elementwise (checked with a
     random gradient), and otherwise the trace says it is not a single factor.
 
-    For each parameter, :attr:`Trace.chains` writes its gradient as the
+    For each parameter, `Trace.chains` writes its gradient as the
     chain-rule product of those factors and checks that the product equals
     what backward computed.
 
-    Works for any layer that follows the :class:`Layer` contract, including
+    Works for any layer that follows the `Layer` contract, including
     your own, with nothing extra in the layer.
 
     Args:
         model: The network (or a single layer).
         x: The input: a number or an array.
         target: The desired output.
-        loss_fn: The loss; :class:`~nanonet.MSELoss` by default.
+        loss_fn: The loss; `nanonet.MSELoss` by default.
 
     Returns:
-        A :class:`Trace`: ``print`` it for aligned tables, read ``rows`` and
+        A `Trace`: ``print`` it for aligned tables, read ``rows`` and
         ``chains`` as data; Jupyter shows it as HTML tables.
 
     Raises:
         TypeError: If ``model`` is not a Layer (and errors of the forward
             pass and the loss for bad ``x`` or ``target``).
 
-    Example:
+    Examples:
         >>> from nanonet import Linear, Sigmoid, Sequential
         >>> model = Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
         >>> t = trace(model, 2.0, 0.7)
