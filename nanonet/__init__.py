@@ -3,7 +3,7 @@
 Build a network from layers, train it with a loss and an optimizer, and see
 backpropagation as what it is: the chain rule, one layer at a time.
 
-Example:
+Examples:
     >>> from nanonet import Linear, Sigmoid, Sequential, MSELoss, SGD
     >>> model = Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
     >>> loss_fn, optimizer = MSELoss(), SGD(model.parameters(), lr=0.1)

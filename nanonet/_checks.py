@@ -5,7 +5,7 @@ nanonet computes with exactly two kinds of values:
 * a Python ``float`` for a single number, and
 * a ``float64`` numpy array for a batch of numbers.
 
-:func:`as_value` turns whatever a user passes in into one of those two kinds,
+`as_value` turns whatever a user passes in into one of those two kinds,
 or raises a clear error naming the argument. Its first line is the fast path:
 a Python float, the common case when following the tutorial, is returned
 untouched, so checking costs almost nothing on the happy path.
@@ -44,7 +44,7 @@ def as_value(value: object, name: str) -> Value:
             (for example a string, None, a complex number or an object).
         ValueError: If ``value`` is a ragged nested list.
 
-    Example:
+    Examples:
         >>> as_value(2, "x")
         2.0
         >>> as_value([1, 2], "x")
@@ -89,7 +89,7 @@ def as_real_number(value: object, name: str) -> float:
         TypeError: If ``value`` is not a real number (bools are refused too:
             ``True`` is almost always a mistake where a number is expected).
 
-    Example:
+    Examples:
         >>> as_real_number(1, "lr")
         1.0
     """
@@ -117,7 +117,7 @@ def as_positive_number(value: object, name: str, *, allow_zero: bool = False) ->
         TypeError: If ``value`` is not a real number.
         ValueError: If it is inf, NaN, negative, or zero (unless allowed).
 
-    Example:
+    Examples:
         >>> as_positive_number(0.1, "lr")
         0.1
     """
@@ -131,7 +131,7 @@ def as_positive_number(value: object, name: str, *, allow_zero: bool = False) ->
 def is_finite(value: Value) -> bool:
     """Return True if every number in ``value`` is finite (not inf or NaN).
 
-    Example:
+    Examples:
         >>> is_finite(1.0), is_finite(float("nan"))
         (True, False)
     """
@@ -143,7 +143,7 @@ def is_finite(value: Value) -> bool:
 def shape_of(value: Value) -> tuple:
     """Return the shape of a value: ``()`` for a float, ``array.shape`` otherwise.
 
-    Example:
+    Examples:
         >>> shape_of(1.0), shape_of(np.zeros((2, 3)))
         ((), (2, 3))
     """
@@ -153,7 +153,7 @@ def shape_of(value: Value) -> tuple:
 def describe_nonfinite(value: Value) -> str:
     """Say where ``value`` is not finite, for an error message.
 
-    Example:
+    Examples:
         >>> describe_nonfinite(float("nan"))
         'it is nan'
         >>> describe_nonfinite(np.array([1.0, np.inf, np.nan]))

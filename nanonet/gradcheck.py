@@ -9,7 +9,26 @@ from .layer import Layer
 
 
 class GradcheckError(RuntimeError):
-    """Raised by :func:`gradcheck` when an analytic gradient is wrong."""
+    """Raised by `gradcheck` when an analytic gradient is wrong.
+
+    Examples:
+        A layer for y = x * x whose backward forgets the factor 2:
+
+        >>> from nanonet import Layer
+        >>> class Square(Layer):
+        ...     def forward(self, x):
+        ...         self.x = x
+        ...         return x * x
+        ...     def backward(self, grad):
+        ...         return grad * self.x          # wrong: dy/dx is 2 * x
+        >>> try:
+        ...     gradcheck(Square(), 1.0)
+        ... except GradcheckError as error:
+        ...     print("caught", type(error).__name__)
+        caught GradcheckError
+        >>> gradcheck(Square(), 1.0, raise_exception=False)
+        False
+    """
 
 
 def gradcheck(
@@ -34,7 +53,7 @@ def gradcheck(
       nudging each element ``a`` of the input and of every parameter.
 
     Each pair must satisfy ``|analytic - numeric| <= atol + rtol * |numeric|``.
-    This works for any layer that follows the :class:`Layer` contract,
+    This works for any layer that follows the `Layer` contract,
     Sequential and your own layers included. It runs two forward passes per
     element, so use a small input. When it returns, every parameter's value
     and gradient is as it was before the call (the layer's forward cache is
@@ -61,7 +80,7 @@ def gradcheck(
         ValueError: If ``eps`` is not a finite positive number, or a
             tolerance is negative or not finite.
 
-    Example:
+    Examples:
         >>> from nanonet import Linear, Sigmoid, Sequential
         >>> gradcheck(Sequential(Linear(2.0), Sigmoid()), [0.5, -1.0, 3.0])
         True

@@ -13,12 +13,12 @@ from .layer import Layer
 class History:
     """Record the loss, every parameter and (optionally) the output at each step.
 
-    One call per training step, :meth:`record`, is all the loop needs. The
+    One call per training step, `record`, is all the loop needs. The
     records come back as numpy arrays, one value per step, and
-    :meth:`plot` draws the tutorial's figure: each weight, the output and
+    `plot` draws the tutorial's figure: each weight, the output and
     the target against the iteration number.
 
-    Call :meth:`record` after ``optimizer.step()``: it stores the weights
+    Call `record` after ``optimizer.step()``: it stores the weights
     after the update and the output of the forward pass that led to it,
     the same columns the tutorial keeps in its ``results`` array.
 
@@ -29,7 +29,7 @@ class History:
     Raises:
         TypeError: If ``model`` is not a Layer.
 
-    Example:
+    Examples:
         >>> from nanonet import Linear, Sigmoid, Sequential, MSELoss, SGD
         >>> model = Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
         >>> loss_fn, optimizer = MSELoss(), SGD(model.parameters(), lr=0.1)

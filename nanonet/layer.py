@@ -10,7 +10,7 @@ from .parameter import Parameter
 
 
 class IncompatibleKeys(NamedTuple):
-    """What :meth:`Layer.load_state_dict` did not load, as in PyTorch."""
+    """What `Layer.load_state_dict` did not load, as in PyTorch."""
 
     missing_keys: list[str]
     unexpected_keys: list[str]
@@ -33,11 +33,11 @@ class Layer:
     float (one sample) or a float64 numpy array (a batch of samples).
 
     Parameters and sub-layers are discovered automatically: any attribute
-    that is a :class:`Parameter` or a Layer (or a list or tuple of them) is
-    found by :meth:`parameters`, :meth:`named_parameters` and
-    :meth:`zero_grad`, with no registration code.
+    that is a `Parameter` or a Layer (or a list or tuple of them) is
+    found by `parameters`, `named_parameters` and
+    `zero_grad`, with no registration code.
 
-    Example:
+    Examples:
         A layer that doubles its input and has no parameters:
 
         >>> class Double(Layer):
@@ -58,7 +58,7 @@ class Layer:
     __slots__ = ()
 
     def __call__(self, x: object) -> Value:
-        """Check the input ``x`` and run :meth:`forward` on it.
+        """Check the input ``x`` and run `forward` on it.
 
         Args:
             x: A real number, or an array (or nested list) of real numbers.
@@ -122,7 +122,7 @@ class Layer:
     def named_children(self) -> Iterator[tuple[str, "Layer"]]:
         """Yield (name, layer) for each direct sub-layer.
 
-        Example:
+        Examples:
             >>> from nanonet import Linear, Sigmoid, Sequential
             >>> [name for name, _ in Sequential(Linear(1.0), Sigmoid()).named_children()]
             ['0', '1']
@@ -143,7 +143,7 @@ class Layer:
         sub-layer's name and a dot, as in ``"0.weight"``. A parameter shared
         by several layers is yielded once.
 
-        Example:
+        Examples:
             >>> from nanonet import Linear, Sigmoid, Sequential
             >>> model = Sequential(Linear(2.0), Sigmoid(), Linear(1.0))
             >>> [name for name, _ in model.named_parameters()]
@@ -165,7 +165,7 @@ class Layer:
     def parameters(self) -> Iterator[Parameter]:
         """Yield this layer's parameters and its sub-layers', each once.
 
-        Example:
+        Examples:
             >>> from nanonet import Linear
             >>> list(Linear(2.0).parameters())
             [Parameter(2.0)]
@@ -185,9 +185,9 @@ class Layer:
 
         A scalar parameter gives a float, an array parameter a new array, so
         changing the dict never changes the layer. Names are those of
-        :meth:`named_parameters`.
+        `named_parameters`.
 
-        Example:
+        Examples:
             >>> from nanonet import Linear, Sigmoid, Sequential
             >>> Sequential(Linear(2.0), Sigmoid(), Linear(0.5)).state_dict()
             {'0.weight': 2.0, '2.weight': 0.5}
@@ -198,7 +198,7 @@ class Layer:
         }
 
     def load_state_dict(self, state: Mapping[str, object], strict: bool = True) -> IncompatibleKeys:
-        """Set the weights from ``state``, a dict like the one :meth:`state_dict` returns.
+        """Set the weights from ``state``, a dict like the one `state_dict` returns.
 
         Everything is checked before anything is assigned: if any entry is
         wrong, one error lists every offending name and the layer stays
@@ -221,7 +221,7 @@ class Layer:
                 or any value is not numeric, not finite, or shaped unlike
                 its parameter.
 
-        Example:
+        Examples:
             >>> from nanonet import Linear, Sequential
             >>> model = Sequential(Linear(1.0), Linear(1.0))
             >>> model.load_state_dict({"0.weight": 2.0, "1.weight": 3.0})

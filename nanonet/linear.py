@@ -35,7 +35,7 @@ class Linear(Layer):
             a Generator nor an int.
         ValueError: If ``weight`` is inf or NaN, or the seed is negative.
 
-    Example:
+    Examples:
         >>> layer = Linear(2.0)
         >>> layer(3.0)                # forward: y = w * x
         6.0

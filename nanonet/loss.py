@@ -28,7 +28,7 @@ class MSELoss:
 
     The loss knows nothing of layers: it sees numbers and arrays only.
 
-    Example:
+    Examples:
         >>> loss_fn = MSELoss()
         >>> loss_fn(0.5, 0.75)         # 1/2 * (0.5 - 0.75)**2
         0.03125
@@ -42,7 +42,7 @@ class MSELoss:
         self._diff: Value | None = None
 
     def __call__(self, prediction: object, target: object) -> float:
-        """Compute the loss; see :meth:`forward`."""
+        """Compute the loss; see `forward`."""
         return self.forward(prediction, target)
 
     def forward(self, prediction: object, target: object) -> float:

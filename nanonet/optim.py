@@ -16,7 +16,7 @@ ParameterList = Iterable[Union[Parameter, "tuple[str, Parameter]"]]
 class SGD:
     """Stochastic gradient descent: ``w <- w - lr * dC/dw`` for every parameter.
 
-    The optimizer sees only :class:`Parameter` objects, never layers: it
+    The optimizer sees only `Parameter` objects, never layers: it
     reads each ``.grad`` that backward filled in and moves each ``.value``
     a step of size ``lr`` downhill.
 
@@ -42,7 +42,7 @@ class SGD:
         ValueError: If ``parameters`` is empty or repeats a parameter, or
             ``lr`` is not finite and positive.
 
-    Example:
+    Examples:
         >>> from nanonet import Parameter
         >>> w = Parameter(2.0)
         >>> optimizer = SGD([w], lr=0.1)

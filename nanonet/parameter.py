@@ -11,14 +11,14 @@ class Parameter:
     """A trainable value together with its gradient.
 
     A layer stores each of its weights as a Parameter attribute; that is all
-    it takes for :meth:`Layer.parameters` to find it and for an optimizer to
+    it takes for `Layer.parameters` to find it and for an optimizer to
     train it.
 
     * ``value`` holds the number (or array of numbers) the layer computes with.
     * ``grad`` holds dC/d(value), the gradient of the cost with respect to the
       value. It has the same shape as ``value`` and starts at zero. A layer's
       ``backward`` *adds* to it, so gradients from several backward passes
-      accumulate until :meth:`zero_grad` resets them (as in PyTorch).
+      accumulate until `zero_grad` resets them (as in PyTorch).
 
     A single number is stored as a Python float and an array as a float64
     numpy array (a copy of the one you pass, so the Parameter owns it).
@@ -31,7 +31,7 @@ class Parameter:
         TypeError: If ``value`` is not a real number or an array of them.
         ValueError: If ``value`` contains inf or NaN.
 
-    Example:
+    Examples:
         >>> w = Parameter(2.0)
         >>> w
         Parameter(2.0)

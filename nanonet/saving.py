@@ -9,7 +9,7 @@ import numpy as np
 
 from .layer import Layer
 
-#: The version of the file layout that :func:`save` writes and :func:`load` reads.
+#: The version of the file layout that `save` writes and `load` reads.
 FORMAT_VERSION = 1
 _FORMAT_KEY = "__nanonet_format__"
 _ZIP_START = b"PK\x03\x04"  # how every .npz archive (a zip file) begins
@@ -20,7 +20,7 @@ def save(model: Layer, path: str | os.PathLike) -> None:
     """Save ``model``'s weights to ``path`` as a ``.npz`` file, atomically.
 
     The file is a standard numpy ``.npz`` archive: one array per parameter,
-    under its name from :meth:`Layer.state_dict` (a scalar weight is a 0-d
+    under its name from `Layer.state_dict` (a scalar weight is a 0-d
     array), plus ``__nanonet_format__``, the format version.
 
     The write is atomic: the archive is written to a temporary file in the
@@ -39,7 +39,7 @@ def save(model: Layer, path: str | os.PathLike) -> None:
         TypeError: If ``model`` is not a Layer, or ``path`` is not a path.
         OSError: If the file cannot be written; ``path`` is then unchanged.
 
-    Example:
+    Examples:
         >>> import tempfile, pathlib
         >>> from nanonet import Linear, Sequential, Sigmoid
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "weights.npz"
@@ -69,7 +69,7 @@ def save(model: Layer, path: str | os.PathLike) -> None:
 
 
 def load(model: Layer, path: str | os.PathLike) -> None:
-    """Load weights saved by :func:`save` from ``path`` into ``model``.
+    """Load weights saved by `save` from ``path`` into ``model``.
 
     The file is read with numpy's pickle support off, so loading never runs
     code from the file. Everything is checked before any weight is set: if
@@ -80,13 +80,27 @@ def load(model: Layer, path: str | os.PathLike) -> None:
 
     Args:
         model: A layer of the same architecture as the one saved.
-        path: The file :func:`save` wrote.
+        path: The file `save` wrote.
 
     Raises:
         TypeError: If ``model`` is not a Layer, or ``path`` is not a path.
         FileNotFoundError: If there is no file at ``path``.
         ValueError: If the file cannot be used, for any reason above.
         OSError: If the file cannot be read.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> from nanonet import Linear
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "weights.npz"
+        >>> save(Linear(0.25), path)
+        >>> layer = Linear(1.0)
+        >>> load(layer, path)
+        >>> layer
+        Linear(weight=0.25)
+        >>> load(layer, path.with_name("nothing.npz"))
+        Traceback (most recent call last):
+            ...
+        FileNotFoundError: cannot load weights: no file at '...nothing.npz'
     """
     if not isinstance(model, Layer):
         raise TypeError(f"load needs a Layer, got {type(model).__name__}")

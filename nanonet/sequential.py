@@ -19,13 +19,13 @@ class Sequential(Layer):
     first layer is ``"0.weight"``.
 
     Args:
-        *layers: The layers, first to last. Any :class:`Layer` works,
+        *layers: The layers, first to last. Any `Layer` works,
             including another Sequential or a layer you wrote.
 
     Raises:
         TypeError: If one of ``layers`` is not a Layer.
 
-    Example:
+    Examples:
         The tutorial's two-node network:
 
         >>> from nanonet import Linear, Sigmoid

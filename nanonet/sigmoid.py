@@ -29,7 +29,7 @@ def sigmoid(x: Value) -> Value:
     Returns:
         sigmoid(x): a float for a float, a new array for an array.
 
-    Example:
+    Examples:
         >>> sigmoid(0.0)
         0.5
         >>> sigmoid(-1000.0), sigmoid(float("inf"))
@@ -72,10 +72,10 @@ class Sigmoid(Layer):
 
     It squashes any activity into (0, 1). Its derivative can be written
     with its own output, ``ds/dx = s * (1 - s)``, so forward caches the
-    output and backward needs nothing else. See :func:`sigmoid` for how it
+    output and backward needs nothing else. See `sigmoid` for how it
     stays exact and warning-free for every float, including +-inf and NaN.
 
-    Example:
+    Examples:
         >>> layer = Sigmoid()
         >>> layer(0.0)
         0.5
