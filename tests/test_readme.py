@@ -7,12 +7,16 @@ from conftest import ROOT
 README = (ROOT / "README.md").read_text()
 
 
-def code_blocks(language):
-    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.DOTALL)
+def code_blocks(language, text=README):
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.DOTALL)
+
+
+def section(title):
+    return README.split(f"## {title}\n")[1].split("\n## ")[0]
 
 
 def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
-    commands = [block.strip() for block in code_blocks("bash")]
+    commands = [block.strip() for block in code_blocks("bash", section("Set up"))]
     assert commands == [
         'python -m pip install -e ".[plot]" && python examples/two_node.py',
         'python -m pip install -e ".[test]" && python -m pytest',
@@ -29,3 +33,10 @@ def test_quick_start_runs_and_gives_the_numbers_it_claims():
     assert weights == [2.00306, 1.08207, 0.94186]
     assert round(namespace["model"](2.0), 12) == 0.7
     assert len(quick_start.strip().splitlines()) <= 12
+
+
+def test_ci_builds_the_docs_as_the_readme_says():
+    (command,) = [block.strip() for block in code_blocks("bash", section("Documentation"))]
+    assert command == 'python -m pip install -e ".[docs]" && mkdocs serve'
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert 'python -m pip install -e ".[docs]" && NO_MKDOCS_2_WARNING=1 mkdocs build --strict' in ci
