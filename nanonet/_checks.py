@@ -128,6 +128,26 @@ def as_positive_number(value: object, name: str, *, allow_zero: bool = False) ->
     return number
 
 
+def copy_value(value: Value) -> Value:
+    """Return a copy that later changes to ``value`` cannot reach.
+
+    A float is immutable, so it is its own copy; a numpy scalar or 0-d array
+    becomes a float, and an array a new float64 array.
+
+    Examples:
+        >>> original = np.array([1.0, 2.0])
+        >>> copy = copy_value(original)
+        >>> original[0] = 5.0
+        >>> copy
+        array([1., 2.])
+    """
+    if type(value) is float:
+        return value
+    if np.ndim(value) == 0:
+        return float(value)
+    return np.array(value, dtype=np.float64)
+
+
 def is_finite(value: Value) -> bool:
     """Return True if every number in ``value`` is finite (not inf or NaN).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import Value, as_positive_number, as_value, shape_of
+from ._checks import Value, as_positive_number, as_value, copy_value, shape_of
 from .layer import Layer
 
 
@@ -92,7 +92,7 @@ def gradcheck(
     atol = as_positive_number(atol, "atol", allow_zero=True)
     rtol = as_positive_number(rtol, "rtol", allow_zero=True)
     parameters = list(layer.named_parameters())
-    saved = [(p.value, _copy(p.grad)) for _, p in parameters]
+    saved = [(p.value, copy_value(p.grad)) for _, p in parameters]
     try:
         weights = _projection(layer(x))
 
@@ -123,10 +123,6 @@ def gradcheck(
         raise GradcheckError(f"gradcheck failed for {type(layer).__name__}: {problem}")
     return False
 
-
-def _copy(value: Value) -> Value:
-    """A copy of a float or an array (a float is immutable: itself)."""
-    return value if type(value) is float else np.array(value, dtype=np.float64)
 
 
 def _projection(output: Value) -> Value:

@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from ._checks import Value, as_value
+from ._checks import Value, as_value, copy_value
 from .layer import Layer
 
 
@@ -76,10 +76,9 @@ class History:
             raise ValueError("output must be recorded at every step or at none")
         self._loss.append(loss)
         if output is not None:
-            self._output.append(output if type(output) is float else output.copy())
+            self._output.append(copy_value(output))
         for name, parameter in self._parameters:
-            value = parameter.value
-            self._values[name].append(value if type(value) is float else value.copy())
+            self._values[name].append(copy_value(parameter.value))
 
     def __len__(self) -> int:
         """The number of steps recorded."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator, Mapping, NamedTuple
 
-from ._checks import Value, as_value, shape_of
+from ._checks import Value, as_value, copy_value, shape_of
 from ._tables import format_cell, html_table
 from .parameter import Parameter
 
@@ -192,10 +192,7 @@ class Layer:
             >>> Sequential(Linear(2.0), Sigmoid(), Linear(0.5)).state_dict()
             {'0.weight': 2.0, '2.weight': 0.5}
         """
-        return {
-            name: p.value if type(p.value) is float else p.value.copy()
-            for name, p in self.named_parameters()
-        }
+        return {name: copy_value(p.value) for name, p in self.named_parameters()}
 
     def load_state_dict(self, state: Mapping[str, object], strict: bool = True) -> IncompatibleKeys:
         """Set the weights from ``state``, a dict like the one `state_dict` returns.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import Value, as_value, is_finite, shape_of
+from ._checks import Value, as_value, copy_value, is_finite, shape_of
 
 
 class Parameter:
@@ -49,9 +49,7 @@ class Parameter:
         value = as_value(value, "Parameter value")
         if not is_finite(value):
             raise ValueError(f"Parameter value must be finite, got {value!r}")
-        if type(value) is not float:
-            value = np.array(value, dtype=np.float64)  # our own copy
-        self.value: Value = value
+        self.value: Value = copy_value(value)  # our own copy
         self.grad: Value = 0.0
         self.zero_grad()
 

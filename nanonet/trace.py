@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from ._checks import Value, as_value, shape_of
+from ._checks import Value, as_value, copy_value, shape_of
 from ._tables import format_cell, html_table, text_table
 from .layer import Layer
 from .loss import MSELoss
@@ -202,7 +202,7 @@ def trace(model: Layer, x: object, target: object, loss_fn: Any = None) -> Trace
     parameter_grads = []
     for k in reversed(range(len(steps))):
         grads[k] = steps[k].backward(grads[k + 1])
-        parameter_grads.append({name: _copy(p.grad) for name, p in steps[k].named_parameters()})
+        parameter_grads.append({name: copy_value(p.grad) for name, p in steps[k].named_parameters()})
     parameter_grads.reverse()
 
     local = [_local_derivative(steps[k], values[k], values[k + 1]) for k in range(len(steps))]
@@ -229,9 +229,6 @@ def trace(model: Layer, x: object, target: object, loss_fn: Any = None) -> Trace
     return Trace(rows=rows, chains=chains, loss=loss)
 
 
-def _copy(value: Value) -> Value:
-    return value if type(value) is float else np.array(value, dtype=np.float64)
-
 
 def _ones_like(value: Value) -> Value:
     return 1.0 if type(value) is float else np.ones_like(value)
@@ -246,7 +243,7 @@ def _local_derivative(step: Layer, x: Value, y: Value) -> tuple[Value | None, st
     """
     if shape_of(x) != shape_of(y):
         return None, "not a single factor: output and input shapes differ"
-    derivative = _copy(step.backward(_ones_like(y)))
+    derivative = copy_value(step.backward(_ones_like(y)))
     if type(y) is float:
         return derivative, ""
     probe = np.random.default_rng(0).uniform(0.5, 1.5, y.shape)

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from custom_layers import Tanh  # a user layer with no parameters, from the docs
 from nanonet import Layer, Linear, MSELoss, Parameter, Sequential, Sigmoid, trace
 from test_two_node import FIRST_GRADIENTS, INITIAL_COST, INITIAL_OUT
 
@@ -103,17 +104,6 @@ def test_a_batch_trace_sums_the_products_over_the_samples():
         assert all(np.shape(value) == (3,) for _, value in chain.factors)
     forward = [r for r in t.rows if r["pass"] == "forward"]
     np.testing.assert_array_equal(forward[0]["input"], x)
-
-
-class Tanh(Layer):
-    """A user layer with no parameters."""
-
-    def forward(self, x):
-        self.y = np.tanh(x)
-        return self.y
-
-    def backward(self, grad):
-        return grad * (1 - self.y**2)
 
 
 class Scale(Layer):
