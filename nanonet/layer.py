@@ -104,13 +104,12 @@ class Layer:
         Attributes live in ``__slots__`` (built-in layers) or in the instance
         ``__dict__`` (layers without ``__slots__``); both are searched.
         """
-        slots = [
-            name
-            for cls in reversed(type(self).__mro__)
-            for name in cls.__dict__.get("__slots__", ())
-            if hasattr(self, name) and name not in ("__dict__", "__weakref__")
-        ]
-        attributes = {name: getattr(self, name) for name in slots}
+        attributes = {}
+        for cls in reversed(type(self).__mro__):
+            slots = cls.__dict__.get("__slots__", ())
+            for name in [slots] if isinstance(slots, str) else slots:
+                if name not in ("__dict__", "__weakref__") and hasattr(self, name):
+                    attributes[name] = getattr(self, name)
         attributes.update(getattr(self, "__dict__", {}))
         for name, attribute in attributes.items():
             if isinstance(attribute, (list, tuple)):

@@ -25,9 +25,9 @@ class SGD:
     uses the *new* ``w2`` in ``w1``'s update; that is a slightly different
     algorithm, so its weights end a little differently.)
 
-    A step never writes inf or NaN into a weight: the new values are all
-    computed and checked first, and if any is not finite, ``step`` raises
-    and no parameter changes.
+    A step never writes inf or NaN into a weight: each new value is checked
+    before it is written, and if one is not finite, ``step`` puts back the
+    values it already wrote and raises, so no parameter changes.
 
     Args:
         parameters: The parameters to train, usually ``model.parameters()``.
@@ -141,7 +141,7 @@ def _named_list(parameters: ParameterList) -> tuple[list[str], list[Parameter]]:
             "SGD expects an iterable of Parameters, such as model.parameters(), "
             f"got {type(parameters).__name__}"
         )
-    names, found = [], []
+    names, found, seen = [], [], set()
     for index, item in enumerate(parameters):
         name = f"parameter {index}"
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
@@ -149,8 +149,9 @@ def _named_list(parameters: ParameterList) -> tuple[list[str], list[Parameter]]:
         if not isinstance(item, Parameter):
             hint = "; pass model.parameters()" if hasattr(item, "parameters") else ""
             raise TypeError(f"SGD expects Parameters, but item {index} is a {type(item).__name__}{hint}")
-        if any(item is p for p in found):
+        if id(item) in seen:
             raise ValueError(f"SGD got the same Parameter twice ({name})")
+        seen.add(id(item))
         names.append(name)
         found.append(item)
     if not found:

@@ -28,7 +28,8 @@ class ChainRule:
             multiplied elementwise and summed over the batch.
         product: The product of the factors (summed over a batch), or None
             when the gradient is not such a product (see ``note``).
-        gradient: The gradient backward computed.
+        gradient: The gradient backward computed (for a weight that several
+            layers share, this layer's share of it).
         matches: Whether ``product`` equals ``gradient`` (to 1e-12 relative),
             or None when there is no product.
         note: Why there is no product, when there is none.
@@ -84,7 +85,8 @@ class Trace:
             ``"output"``), the loss, then the backward rows (``"pass":
             "backward"``, with ``"grad_output"`` = dC/d(output),
             ``"local_derivative"`` = d(output)/d(input) or None,
-            ``"grad_input"`` = dC/d(input), and ``"parameter_grads"``).
+            ``"grad_input"`` = dC/d(input), and ``"parameter_grads"``: what
+            this layer's backward added to each of its parameters' ``.grad``).
             Every row has ``"index"`` and ``"layer"`` (its repr). Values are
             floats for one sample and numpy arrays for a batch.
         chains: One `ChainRule` per parameter.
@@ -199,11 +201,12 @@ def trace(model: Layer, x: object, target: object, loss_fn: Any = None) -> Trace
 
     work.zero_grad()
     grads = [None] * len(steps) + [loss_fn.backward()]  # grads[k] = dC/d(values[k])
-    parameter_grads = []
+    parameter_grads = [{} for _ in steps]  # what each step's backward added to each .grad
     for k in reversed(range(len(steps))):
+        before = {name: copy_value(p.grad) for name, p in steps[k].named_parameters()}
         grads[k] = steps[k].backward(grads[k + 1])
-        parameter_grads.append({name: copy_value(p.grad) for name, p in steps[k].named_parameters()})
-    parameter_grads.reverse()
+        for name, p in steps[k].named_parameters():  # (a weight shared by two steps gets two shares)
+            parameter_grads[k][name] = copy_value(p.grad - before[name])
 
     local = [_local_derivative(steps[k], values[k], values[k + 1]) for k in range(len(steps))]
     rows = [
@@ -227,7 +230,6 @@ def trace(model: Layer, x: object, target: object, loss_fn: Any = None) -> Trace
         for name, parameter in step.named_parameters()
     ]
     return Trace(rows=rows, chains=chains, loss=loss)
-
 
 
 def _ones_like(value: Value) -> Value:

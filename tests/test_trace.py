@@ -201,3 +201,17 @@ def test_batch_cells_are_summaries():
 def test_trace_needs_a_layer():
     with pytest.raises(TypeError, match="trace needs a Layer"):
         trace(lambda x: x, 1.0, 1.0)
+
+
+def test_a_weight_shared_by_two_layers_gets_one_chain_per_use():
+    first = Linear(1.5)
+    second = Linear(1.0)
+    second.weight = first.weight  # weight tying: y = w * sigmoid(w * x)
+    t = trace(Sequential(first, Sigmoid(), second), 0.4, 0.2)
+    assert [c.parameter for c in t.chains] == ["0.weight", "0.weight"]
+    assert all(c.matches for c in t.chains)
+    model = Sequential(first, Sigmoid(), second)
+    loss_fn = MSELoss()
+    loss_fn(model(0.4), 0.2)
+    model.backward(loss_fn.backward())
+    assert sum(c.gradient for c in t.chains) == pytest.approx(first.weight.grad, rel=1e-14)
