@@ -6,6 +6,7 @@ import numpy as np
 
 from ._checks import Value, as_positive_number, as_value, copy_value, shape_of
 from .layer import Layer
+from .parameter import Parameter
 
 
 class GradcheckError(RuntimeError):
@@ -104,11 +105,13 @@ def gradcheck(
             p.zero_grad()
         grad_x = layer.backward(weights)
         problem = _compare("input x", x, grad_x, loss, eps, atol, rtol)
-        for (name, p), (value, _) in zip(parameters, saved):
+        for name, p in parameters:
             if problem is not None:
                 break
+            value = p.value
 
-            def loss_at(new_value: Value, p=p) -> float:
+            def loss_at(new_value: Value, p: Parameter = p) -> float:
+                """L with this parameter set to ``new_value``."""
                 p.value = new_value
                 return loss(x)
 
@@ -122,7 +125,6 @@ def gradcheck(
     if raise_exception:
         raise GradcheckError(f"gradcheck failed for {type(layer).__name__}: {problem}")
     return False
-
 
 
 def _projection(output: Value) -> Value:
