@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 
-import numpy as np
 
 from nanonet import SGD, History, Linear, MSELoss, Sequential, Sigmoid
 

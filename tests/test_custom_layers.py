@@ -5,7 +5,7 @@ import pytest
 
 import custom_layers
 from custom_layers import XOR_INPUTS, XOR_TARGETS, Bias, Dense, Tanh
-from nanonet import GradcheckError, Layer, Sequential, gradcheck
+from nanonet import GradcheckError, Sequential, gradcheck
 
 
 def test_layers_pass_gradcheck():

@@ -14,7 +14,6 @@ import io
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import nanonet

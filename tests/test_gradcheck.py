@@ -89,7 +89,7 @@ def test_leaves_weights_and_gradients_as_they_were():
     values = [p.value for p in params]
     with pytest.raises(GradcheckError):
         gradcheck(model, [0.5, -0.5])
-    for p, (value, grad), original in zip(params, before, values):
+    for p, (value, grad), original in zip(params, before, values, strict=True):
         assert p.value is original
         np.testing.assert_array_equal(p.value, value)
         np.testing.assert_array_equal(p.grad, grad)

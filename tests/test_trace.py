@@ -97,7 +97,7 @@ def test_a_batch_trace_sums_the_products_over_the_samples():
     loss_fn = MSELoss()
     loss_fn(model(x), np.array([0.7, 0.2, 0.4]))
     model.backward(loss_fn.backward())
-    for chain, (name, p) in zip(t.chains, model.named_parameters()):
+    for chain, (name, p) in zip(t.chains, model.named_parameters(), strict=True):
         assert chain.parameter == name
         assert chain.product == pytest.approx(p.grad, rel=1e-12)
         assert chain.matches
