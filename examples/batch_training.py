@@ -23,6 +23,8 @@ def make_data(samples=100, seed=0):
     x = rng.uniform(-4.0, 4.0, size=samples)  # one array holds every sample
     teacher = Sequential(Linear(1.5), Sigmoid(), Linear(-3.0), Sigmoid(), Linear(0.8))
     return x, teacher(x)
+
+
 # --8<-- [end:data]
 
 
@@ -40,6 +42,8 @@ def train(x, target, steps=4000, lr=3.0):
         optimizer.step()
         history.record(loss)
     return model, history
+
+
 # --8<-- [end:train]
 
 

@@ -41,7 +41,7 @@ import sys
 import textwrap
 import time
 import tracemalloc
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -190,9 +190,11 @@ def torch_loops(steps: int) -> dict[str, Callable[[], object]]:
 def torch_two_node(torch):
     layers = [torch.nn.Linear(1, 1, bias=False, dtype=torch.float64) for _ in range(3)]
     with torch.no_grad():
-        for layer, w in zip(layers, (2.0, 1.0, 0.5)):
+        for layer, w in zip(layers, (2.0, 1.0, 0.5), strict=True):
             layer.weight.fill_(w)
-    return torch.nn.Sequential(layers[0], torch.nn.Sigmoid(), layers[1], torch.nn.Sigmoid(), layers[2])
+    return torch.nn.Sequential(
+        layers[0], torch.nn.Sigmoid(), layers[1], torch.nn.Sigmoid(), layers[2]
+    )
 
 
 def scalar_implementations(steps: int) -> dict[str, Callable[[], object]]:
@@ -204,8 +206,13 @@ def scalar_implementations(steps: int) -> dict[str, Callable[[], object]]:
             PLAIN_FLOAT_CELL, steps, math=math, zeros=np.zeros
         ),
         "nanonet": as_function(
-            NANONET_CELL, steps, Sequential=Sequential, Linear=Linear, Sigmoid=Sigmoid,
-            MSELoss=MSELoss, SGD=SGD,
+            NANONET_CELL,
+            steps,
+            Sequential=Sequential,
+            Linear=Linear,
+            Sigmoid=Sigmoid,
+            MSELoss=MSELoss,
+            SGD=SGD,
         ),
     }
     micrograd = micrograd_loop(steps)
@@ -357,7 +364,7 @@ def peak_memory_in_arrays(make_step: Callable, x: np.ndarray) -> float:
 
 
 def import_times(rounds: int) -> dict[str, float]:
-    """Median time of `import numpy`, and of `import nanonet` (numpy included), in fresh interpreters.
+    """Median time of `import numpy` and of `import nanonet` (numpy included), in new interpreters.
 
     Each interpreter times ``import numpy`` and then the rest of ``import
     nanonet``, so both are measured in the same process. Bytecode caching
@@ -387,7 +394,9 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def measure(impls: dict[str, Callable[[], object]], reference: str, rounds: int) -> dict[str, tuple[float, float]]:
+def measure(
+    impls: dict[str, Callable[[], object]], reference: str, rounds: int
+) -> dict[str, tuple[float, float]]:
     """Median seconds and ratio to ``impls[reference]`` of each implementation, interleaved."""
     medians = interleaved_medians(impls, rounds)
     return {name: (t, t / medians[reference]) for name, t in medians.items()}
@@ -395,18 +404,25 @@ def measure(impls: dict[str, Callable[[], object]], reference: str, rounds: int)
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Benchmark nanonet against hand-written loops.")
-    parser.add_argument("--quick", action="store_true", help="a few seconds: a smoke test, not a measurement")
+    parser.add_argument(
+        "--quick", action="store_true", help="a few seconds: a smoke test, not a measurement"
+    )
     args = parser.parse_args(argv)
     steps, rounds = (20, 3) if args.quick else (1000, 21)
     sizes = (1_000, 10_000) if args.quick else (1_000, 100_000, 1_000_000)
     batch_rounds = (lambda n: 3) if args.quick else (lambda n: 41 if n < 1_000_000 else 21)
-    tutorial, numpy_ref = "the tutorial's loop, verbatim (numpy exp on scalars)", "straightforward numpy"
+    tutorial, numpy_ref = (
+        "the tutorial's loop, verbatim (numpy exp on scalars)",
+        "straightforward numpy",
+    )
     inputs = {n: np.random.default_rng(0).uniform(-2.0, 2.0, n) for n in sizes}
 
     # nanonet and the references first; PyTorch afterwards, in sets of its own with the
     # reference, as its threads and allocations would disturb the measurements that follow.
     scalar = measure(scalar_implementations(steps), tutorial, rounds)
-    batch = {n: measure(batch_implementations(x), numpy_ref, batch_rounds(n)) for n, x in inputs.items()}
+    batch = {
+        n: measure(batch_implementations(x), numpy_ref, batch_rounds(n)) for n, x in inputs.items()
+    }
     reference_loop = scalar_implementations(steps)[tutorial]
     for name, loop in torch_loops(steps).items():
         scalar[name] = measure({tutorial: reference_loop, name: loop}, tutorial, rounds)[name]
@@ -431,14 +447,25 @@ def main(argv: list[str] | None = None) -> None:
     print(table(["N", "implementation", "ms per step", "x straightforward numpy"], rows))
 
     n = sizes[-1]
-    print(f"\nPeak memory of one batched step, N = {n:,}, in arrays of N float64 beyond the input\n")
-    makers = {numpy_ref: straightforward_numpy_batch, "in-place numpy": inplace_numpy_batch, "nanonet": nanonet_batch}
-    rows = [[name, f"{peak_memory_in_arrays(make, inputs[n]):.1f}"] for name, make in makers.items()]
+    print(
+        f"\nPeak memory of one batched step, N = {n:,}, in arrays of N float64 beyond the input\n"
+    )
+    makers = {
+        numpy_ref: straightforward_numpy_batch,
+        "in-place numpy": inplace_numpy_batch,
+        "nanonet": nanonet_batch,
+    }
+    rows = [
+        [name, f"{peak_memory_in_arrays(make, inputs[n]):.1f}"] for name, make in makers.items()
+    ]
     print(table(["implementation", "peak memory (arrays)"], rows))
 
     times = import_times(3 if args.quick else 21)
     print("\nImport time, each in a fresh interpreter (median)\n")
-    rows = [[f"import {module}", f"{t * 1e3:.1f}", f"{t / times['numpy']:.2f}"] for module, t in times.items()]
+    rows = [
+        [f"import {module}", f"{t * 1e3:.1f}", f"{t / times['numpy']:.2f}"]
+        for module, t in times.items()
+    ]
     print(table(["statement", "ms", "x import numpy"], rows))
 
 

@@ -32,6 +32,8 @@ class Tanh(Layer):
 
     def backward(self, grad):
         return grad * (1.0 - self.y**2)
+
+
 # --8<-- [end:tanh]
 
 
@@ -52,6 +54,8 @@ class Bias(Layer):
     def backward(self, grad):
         self.b.grad += float(np.sum(grad))
         return grad
+
+
 # --8<-- [end:bias]
 
 
@@ -74,7 +78,8 @@ class Dense(Layer):
     def forward(self, x):
         if np.ndim(x) != 2 or np.shape(x)[1] != self.weight.shape[1]:
             raise ValueError(
-                f"Dense expects inputs of shape (samples, {self.weight.shape[1]}), got {np.shape(x)}"
+                f"Dense expects inputs of shape (samples, {self.weight.shape[1]}), "
+                f"got {np.shape(x)}"
             )
         self.x = x
         return x @ self.weight.value.T + self.bias.value
@@ -87,6 +92,8 @@ class Dense(Layer):
     def extra_repr(self):
         out_features, in_features = self.weight.shape
         return f"in_features={in_features}, out_features={out_features}"
+
+
 # --8<-- [end:dense]
 
 
@@ -117,6 +124,8 @@ def train_xor(steps: int = 2000, lr: float = 2.0, seed: int = 0) -> tuple[Sequen
         model.backward(loss_fn.backward())
         optimizer.step()
     return model, losses
+
+
 # --8<-- [end:xor]
 
 
@@ -126,7 +135,7 @@ def main() -> None:
     model, losses = train_xor()
     print(model)
     print(f"loss: {losses[0]:.4f} at the start, {losses[-1]:.6f} after {len(losses)} steps")
-    for x, y in zip(XOR_INPUTS, model(XOR_INPUTS)):
+    for x, y in zip(XOR_INPUTS, model(XOR_INPUTS), strict=True):
         print(f"{x} -> {y[0]:.3f}")
 
 

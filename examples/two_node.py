@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 
-
 from nanonet import SGD, History, Linear, MSELoss, Sequential, Sigmoid
 
 S0 = 2.0  # the input

@@ -20,7 +20,7 @@ from typing import Union
 import numpy as np
 
 #: What nanonet computes with: a float for one sample, a float64 array for a batch.
-Value = Union[float, np.ndarray]
+Value = Union[float, np.ndarray]  # noqa: UP007 (a runtime alias: works on Python 3.9 syntax)
 
 # dtype kinds that hold real numbers: bool, signed int, unsigned int, float.
 _REAL_KINDS = "biuf"
@@ -63,13 +63,10 @@ def as_value(value: object, name: str) -> Value:
             raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
     else:
         raise TypeError(
-            f"{name} must be a real number or an array of real numbers, "
-            f"got {type(value).__name__}"
+            f"{name} must be a real number or an array of real numbers, got {type(value).__name__}"
         )
     if array.dtype.kind not in _REAL_KINDS:
-        raise TypeError(
-            f"{name} must hold real numbers, got an array of dtype {array.dtype}"
-        )
+        raise TypeError(f"{name} must hold real numbers, got an array of dtype {array.dtype}")
     if array.ndim == 0:
         return float(array)
     return array.astype(np.float64, copy=False)

@@ -118,7 +118,7 @@ def gradcheck(
             problem = _compare(f"parameter '{name}'", value, p.grad, loss_at, eps, atol, rtol)
             p.value = value
     finally:
-        for (_, p), (value, grad) in zip(parameters, saved):
+        for (_, p), (value, grad) in zip(parameters, saved, strict=True):
             p.value, p.grad = value, grad
     if problem is None:
         return True

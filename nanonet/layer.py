@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping, NamedTuple
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
 
 from ._checks import Value, as_value, copy_value, shape_of
 from ._tables import format_cell, html_table
@@ -118,7 +119,7 @@ class Layer:
             else:
                 yield name, attribute
 
-    def named_children(self) -> Iterator[tuple[str, "Layer"]]:
+    def named_children(self) -> Iterator[tuple[str, Layer]]:
         """Yield (name, layer) for each direct sub-layer.
 
         Examples:
@@ -130,7 +131,7 @@ class Layer:
             if isinstance(member, Layer):
                 yield name, member
 
-    def children(self) -> Iterator["Layer"]:
+    def children(self) -> Iterator[Layer]:
         """Yield each direct sub-layer."""
         for _, child in self.named_children():
             yield child
@@ -229,7 +230,9 @@ class Layer:
             )
         """
         if not isinstance(state, Mapping):
-            raise TypeError(f"state must be a mapping of names to values, got {type(state).__name__}")
+            raise TypeError(
+                f"state must be a mapping of names to values, got {type(state).__name__}"
+            )
         parameters = dict(self.named_parameters())
         missing = [name for name in parameters if name not in state]
         unexpected = [key for key in state if key not in parameters]
@@ -316,7 +319,7 @@ class Layer:
             rows.append([index, type(layer).__name__, values])
         return html_table(["#", "layer", "parameters"], rows, caption=type(self).__name__)
 
-    def _leaves(self, prefix: str) -> Iterator[tuple[str, "Layer"]]:
+    def _leaves(self, prefix: str) -> Iterator[tuple[str, Layer]]:
         """Yield (name, layer) for the layers without sub-layers, depth first."""
         children = list(self.named_children())
         if not children:

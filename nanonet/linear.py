@@ -84,7 +84,9 @@ def _random_generator(rng: object) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is not None and (isinstance(rng, bool) or not isinstance(rng, (int, np.integer))):
-        raise TypeError(f"rng must be a numpy.random.Generator or an int seed, got {type(rng).__name__}")
+        raise TypeError(
+            f"rng must be a numpy.random.Generator or an int seed, got {type(rng).__name__}"
+        )
     if rng is not None and rng < 0:
         raise ValueError(f"rng must be a non-negative seed, got {rng}")
     return np.random.default_rng(rng)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from math import isfinite
-from typing import Iterable, Union
+from typing import Union
 
 import numpy as np
 
@@ -95,7 +96,7 @@ class SGD:
                 try:  # an array, or a value that is not finite: the careful path
                     new = self._checked_update(parameter)
                 except Exception:  # put back what was written, then report
-                    for done, old in zip(self._parameters, old_values):
+                    for done, old in zip(self._parameters, old_values, strict=False):
                         done.value = old
                     raise
             parameter.value = new
@@ -148,7 +149,9 @@ def _named_list(parameters: ParameterList) -> tuple[list[str], list[Parameter]]:
             name, item = f"parameter '{item[0]}'", item[1]
         if not isinstance(item, Parameter):
             hint = "; pass model.parameters()" if hasattr(item, "parameters") else ""
-            raise TypeError(f"SGD expects Parameters, but item {index} is a {type(item).__name__}{hint}")
+            raise TypeError(
+                f"SGD expects Parameters, but item {index} is a {type(item).__name__}{hint}"
+            )
         if id(item) in seen:
             raise ValueError(f"SGD got the same Parameter twice ({name})")
         seen.add(id(item))

@@ -155,7 +155,9 @@ def _as_path(path: object) -> str:
         path = os.fspath(path)
         if isinstance(path, str):
             return path
-    raise TypeError(f"path must be a str or an os.PathLike such as pathlib.Path, got {type(path).__name__}")
+    raise TypeError(
+        f"path must be a str or an os.PathLike such as pathlib.Path, got {type(path).__name__}"
+    )
 
 
 def _create_temporary_file(folder: str, name: str) -> tuple[str, int]:

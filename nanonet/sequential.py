@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterator, overload
+from collections.abc import Iterator
+from typing import overload
 
 from ._checks import Value
 from .layer import Layer
@@ -81,9 +82,9 @@ class Sequential(Layer):
     @overload
     def __getitem__(self, index: int) -> Layer: ...
     @overload
-    def __getitem__(self, index: slice) -> "Sequential": ...
+    def __getitem__(self, index: slice) -> Sequential: ...
 
-    def __getitem__(self, index: int | slice) -> Layer | "Sequential":
+    def __getitem__(self, index: int | slice) -> Layer | Sequential:
         """Return one layer, or a new Sequential of a slice of the layers."""
         if isinstance(index, slice):
             return Sequential(*self._layers[index])

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -60,7 +61,10 @@ class ChainRule:
         self.note = note
 
     def __repr__(self) -> str:
-        return f"ChainRule(parameter={self.parameter!r}, product={self.product!r}, matches={self.matches!r})"
+        return (
+            f"ChainRule(parameter={self.parameter!r}, product={self.product!r}, "
+            f"matches={self.matches!r})"
+        )
 
     def __str__(self) -> str:
         name = f"dC/d({self.parameter})"
@@ -117,18 +121,55 @@ class Trace:
         backward = [r for r in self.rows if r["pass"] == "backward"]
         cell = format_cell
         return [
-            ("forward pass", ["#", "layer", "input", "output"],
-             [[str(r["index"]), r["layer"], cell(r["input"]), cell(r["output"])] for r in forward]),
-            ("backward pass", ["#", "layer", "dC/d(output)", "d(output)/d(input)", "dC/d(input)", "parameter gradients"],
-             [[str(r["index"]), r["layer"], cell(r["grad_output"]),
-               cell(r["local_derivative"]) if r["local_derivative"] is not None else r["local_note"],
-               cell(r["grad_input"]),
-               "; ".join(f"{n}: {cell(g)}" for n, g in r["parameter_grads"].items())] for r in backward]),
-            ("chain rule", ["gradient", "factors", "values", "product", "backward", "check"],
-             [[f"dC/d({c.parameter})", " * ".join(label for label, _ in c.factors) if c.product is not None else c.note,
-               " * ".join(cell(v) for _, v in c.factors) if c.product is not None else "",
-               cell(c.product), cell(c.gradient),
-               "" if c.matches is None else ("equal" if c.matches else "DIFFERENT")] for c in self.chains]),
+            (
+                "forward pass",
+                ["#", "layer", "input", "output"],
+                [
+                    [str(r["index"]), r["layer"], cell(r["input"]), cell(r["output"])]
+                    for r in forward
+                ],
+            ),
+            (
+                "backward pass",
+                [
+                    "#",
+                    "layer",
+                    "dC/d(output)",
+                    "d(output)/d(input)",
+                    "dC/d(input)",
+                    "parameter gradients",
+                ],
+                [
+                    [
+                        str(r["index"]),
+                        r["layer"],
+                        cell(r["grad_output"]),
+                        cell(r["local_derivative"])
+                        if r["local_derivative"] is not None
+                        else r["local_note"],
+                        cell(r["grad_input"]),
+                        "; ".join(f"{n}: {cell(g)}" for n, g in r["parameter_grads"].items()),
+                    ]
+                    for r in backward
+                ],
+            ),
+            (
+                "chain rule",
+                ["gradient", "factors", "values", "product", "backward", "check"],
+                [
+                    [
+                        f"dC/d({c.parameter})",
+                        " * ".join(label for label, _ in c.factors)
+                        if c.product is not None
+                        else c.note,
+                        " * ".join(cell(v) for _, v in c.factors) if c.product is not None else "",
+                        cell(c.product),
+                        cell(c.gradient),
+                        "" if c.matches is None else ("equal" if c.matches else "DIFFERENT"),
+                    ]
+                    for c in self.chains
+                ],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -139,7 +180,9 @@ class Trace:
         return "\n\n".join(parts)
 
     def _repr_html_(self) -> str:
-        return "".join(html_table(header, rows, caption=title) for title, header, rows in self.tables())
+        return "".join(
+            html_table(header, rows, caption=title) for title, header, rows in self.tables()
+        )
 
 
 def trace(model: Layer, x: object, target: object, loss_fn: Any = None) -> Trace:
@@ -205,27 +248,71 @@ def trace(model: Layer, x: object, target: object, loss_fn: Any = None) -> Trace
     for k in reversed(range(len(steps))):
         before = {name: copy_value(p.grad) for name, p in steps[k].named_parameters()}
         grads[k] = steps[k].backward(grads[k + 1])
-        for name, p in steps[k].named_parameters():  # (a weight shared by two steps gets two shares)
+        for name, p in steps[
+            k
+        ].named_parameters():  # (a weight shared by two steps gets two shares)
             parameter_grads[k][name] = copy_value(p.grad - before[name])
 
     local = [_local_derivative(steps[k], values[k], values[k + 1]) for k in range(len(steps))]
     rows = [
-        {"pass": "forward", "index": k, "layer": repr(step), "input": values[k], "output": values[k + 1]}
+        {
+            "pass": "forward",
+            "index": k,
+            "layer": repr(step),
+            "input": values[k],
+            "output": values[k + 1],
+        }
         for k, step in enumerate(steps)
     ]
-    rows.append({"pass": "forward", "index": "C", "layer": f"{loss_fn!r}, target {format_cell(target)}",
-                 "input": values[-1], "target": target, "output": loss})
-    rows.append({"pass": "backward", "index": "C", "layer": repr(loss_fn), "grad_output": 1.0,
-                 "local_derivative": grads[-1], "local_note": "", "grad_input": grads[-1], "parameter_grads": {}})
+    rows.append(
+        {
+            "pass": "forward",
+            "index": "C",
+            "layer": f"{loss_fn!r}, target {format_cell(target)}",
+            "input": values[-1],
+            "target": target,
+            "output": loss,
+        }
+    )
+    rows.append(
+        {
+            "pass": "backward",
+            "index": "C",
+            "layer": repr(loss_fn),
+            "grad_output": 1.0,
+            "local_derivative": grads[-1],
+            "local_note": "",
+            "grad_input": grads[-1],
+            "parameter_grads": {},
+        }
+    )
     for k in reversed(range(len(steps))):
         derivative, note = local[k]
-        rows.append({"pass": "backward", "index": k, "layer": repr(steps[k]), "grad_output": grads[k + 1],
-                     "local_derivative": derivative, "local_note": note, "grad_input": grads[k],
-                     "parameter_grads": parameter_grads[k]})
+        rows.append(
+            {
+                "pass": "backward",
+                "index": k,
+                "layer": repr(steps[k]),
+                "grad_output": grads[k + 1],
+                "local_derivative": derivative,
+                "local_note": note,
+                "grad_input": grads[k],
+                "parameter_grads": parameter_grads[k],
+            }
+        )
 
     full_names = {id(parameter): name for name, parameter in work.named_parameters()}
     chains = [
-        _chain_rule(full_names[id(parameter)], k, step, parameter, parameter_grads[k][name], values, grads, local)
+        _chain_rule(
+            full_names[id(parameter)],
+            k,
+            step,
+            parameter,
+            parameter_grads[k][name],
+            values,
+            grads,
+            local,
+        )
         for k, step in enumerate(steps)
         for name, parameter in step.named_parameters()
     ]
@@ -265,7 +352,10 @@ def _parameter_factor(step: Layer, parameter, output: Value) -> tuple[Value | No
         step.backward(1.0)
         return float(parameter.grad), ""
     if output.size > MAX_PROBES:
-        return None, f"more than {MAX_PROBES} output elements: trace a smaller batch to see the factors"
+        return (
+            None,
+            f"more than {MAX_PROBES} output elements: trace a smaller batch to see the factors",
+        )
     factor = np.empty_like(output)
     for index in np.ndindex(output.shape):
         unit = np.zeros_like(output)
@@ -283,7 +373,9 @@ def _chain_rule(name, k, step, parameter, gradient, values, grads, local) -> Cha
     for j in range(last, k, -1):
         derivative, note = local[j]
         if derivative is None:
-            return ChainRule(name, [], None, gradient, None, f"layer {j}'s local derivative is {note}")
+            return ChainRule(
+                name, [], None, gradient, None, f"layer {j}'s local derivative is {note}"
+            )
         factors.append((f"dy{j}/dx{j}", derivative))
     own, note = _parameter_factor(step, parameter, values[k + 1])
     if own is None:

@@ -1,9 +1,8 @@
 """The benchmark runs (a smoke test: timings are measured, never asserted)."""
 
+import benchmark
 import numpy as np
 import pytest
-
-import benchmark
 
 
 def test_quick_benchmark_runs_and_prints_every_table(capsys):

@@ -1,10 +1,10 @@
 """The layers of the "Write your own layer" page, and XOR."""
 
+import custom_layers
 import numpy as np
 import pytest
-
-import custom_layers
 from custom_layers import XOR_INPUTS, XOR_TARGETS, Bias, Dense, Tanh
+
 from nanonet import GradcheckError, Sequential, gradcheck
 
 
@@ -15,7 +15,9 @@ def test_layers_pass_gradcheck():
 def test_parameters_are_found_without_registration():
     model = Sequential(Dense(2, 3, rng=0), Tanh(), Bias(0.5))
     assert [(name, p.shape) for name, p in model.named_parameters()] == [
-        ("0.weight", (3, 2)), ("0.bias", (3,)), ("2.b", ()),
+        ("0.weight", (3, 2)),
+        ("0.bias", (3,)),
+        ("2.b", ()),
     ]
     assert repr(model[0]) == "Dense(in_features=2, out_features=3)"
 
@@ -33,7 +35,9 @@ def test_dense_computes_the_matrix_product_and_its_gradients():
 
 
 def test_dense_rejects_inputs_of_the_wrong_shape():
-    with pytest.raises(ValueError, match=r"Dense expects inputs of shape \(samples, 2\), got \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"Dense expects inputs of shape \(samples, 2\), got \(3,\)"
+    ):
         Dense(2, 1)([1.0, 2.0, 3.0])
 
 

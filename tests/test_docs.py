@@ -15,14 +15,16 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 import nanonet
-from conftest import ROOT
 
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
 FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+)(?P<lang>[\w-]*)(?P<attrs>[^\n]*)$")
-SNIPPET = re.compile(r'^(?P<indent> *)--8<-- "(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"$', re.MULTILINE)
+SNIPPET = re.compile(
+    r'^(?P<indent> *)--8<-- "(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"$', re.MULTILINE
+)
 
 
 def snippet(path: str, section: str | None) -> str:
@@ -49,7 +51,11 @@ def blocks(page: Path) -> list[dict]:
             body.append(lines[i][indent:])
             i += 1
         code = "\n".join(body)
-        code = SNIPPET.sub(lambda m: snippet(m["path"], m["section"]), code) if "--8<--" in code else code
+        code = (
+            SNIPPET.sub(lambda m: snippet(m["path"], m["section"]), code)
+            if "--8<--" in code
+            else code
+        )
         found.append({"lang": match["lang"], "attrs": match["attrs"], "code": code, "line": i})
         i += 1
     return found
@@ -64,7 +70,11 @@ def run_page(page: Path) -> list[tuple[dict, str, dict | None]]:
         if block["lang"] != "python" or ".no-test" in block["attrs"]:
             continue
         following = page_blocks[index + 1] if index + 1 < len(page_blocks) else None
-        output = following if following and following["lang"] == "text" and 'title="Output"' in following["attrs"] else None
+        output = (
+            following
+            if following and following["lang"] == "text" and 'title="Output"' in following["attrs"]
+            else None
+        )
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
             exec(compile(block["code"], f"{page.name}:{block['line']}", "exec"), namespace)
@@ -83,7 +93,9 @@ def test_page_code_runs_and_shows_its_real_output(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # files a page writes land here
     for block, printed, output in run_page(page):
         if output is not None:
-            assert normalise(printed) == normalise(output["code"]), f"{page.name}, block ending at line {block['line']}"
+            assert normalise(printed) == normalise(output["code"]), (
+                f"{page.name}, block ending at line {block['line']}"
+            )
     import matplotlib.pyplot as plt
 
     plt.close("all")
@@ -94,7 +106,9 @@ def test_every_output_block_follows_a_python_block():
         page_blocks = blocks(page)
         for index, block in enumerate(page_blocks):
             if 'title="Output"' in block["attrs"]:
-                assert index > 0 and page_blocks[index - 1]["lang"] == "python", f"{page.name}:{block['line']}"
+                assert index > 0 and page_blocks[index - 1]["lang"] == "python", (
+                    f"{page.name}:{block['line']}"
+                )
 
 
 def test_pages_have_code_and_the_tutorial_answers_the_exercise():
@@ -107,9 +121,8 @@ def test_pages_have_code_and_the_tutorial_answers_the_exercise():
 @pytest.mark.parametrize("name", ["two_node.png", "batch_loss.png"])
 def test_figures_match_the_code_that_makes_them(name, tmp_path):
     pytest.importorskip("matplotlib")
-    from matplotlib.testing.compare import compare_images
-
     import docs_figures
+    from matplotlib.testing.compare import compare_images
 
     docs_figures.FIGURES[name](tmp_path / name)
     assert (DOCS / "img" / name).exists(), f"run python examples/docs_figures.py to make {name}"

@@ -19,7 +19,9 @@ def weights(model):
 
 
 @pytest.mark.parametrize("bad", NON_NUMERIC, ids=repr)
-@pytest.mark.parametrize("make", [lambda: Linear(1.0), Sigmoid, two_node], ids=["Linear", "Sigmoid", "Sequential"])
+@pytest.mark.parametrize(
+    "make", [lambda: Linear(1.0), Sigmoid, two_node], ids=["Linear", "Sigmoid", "Sequential"]
+)
 def test_layers_reject_non_numeric_input(make, bad):
     layer = make()
     before = weights(layer)
@@ -33,7 +35,9 @@ def test_ragged_input_is_a_value_error():
         Linear(1.0)([[1.0, 2.0], [3.0]])
 
 
-@pytest.mark.parametrize("bad", [b for b in NON_NUMERIC if b is not None] + [True, np.array([1.0, 2.0])], ids=repr)
+@pytest.mark.parametrize(
+    "bad", [b for b in NON_NUMERIC if b is not None] + [True, np.array([1.0, 2.0])], ids=repr
+)
 def test_linear_rejects_a_non_numeric_weight(bad):  # (None asks for a random weight)
     with pytest.raises(TypeError, match="weight must be a real number"):
         Linear(bad)
@@ -55,7 +59,12 @@ def test_loss_rejects_non_numeric_prediction_and_target(bad):
 
 @pytest.mark.parametrize(
     "prediction, target",
-    [(np.zeros(3), np.zeros(4)), (np.zeros((2, 2)), np.zeros(4)), (0.5, [0.5, 0.5]), (np.zeros(2), [[0.0, 0.0]])],
+    [
+        (np.zeros(3), np.zeros(4)),
+        (np.zeros((2, 2)), np.zeros(4)),
+        (0.5, [0.5, 0.5]),
+        (np.zeros(2), [[0.0, 0.0]]),
+    ],
 )
 def test_loss_rejects_a_target_that_fits_neither_the_prediction_nor_a_scalar(prediction, target):
     with pytest.raises(ValueError, match="target must have the shape of the prediction"):
@@ -68,7 +77,9 @@ def test_loss_rejects_non_finite_predictions_and_targets(bad):
         MSELoss()(bad, 0.7)
     with pytest.raises(ValueError, match="target must be finite"):
         MSELoss()(0.5, bad)
-    with pytest.raises(ValueError, match=r"prediction must be finite, but 1 of its 3 elements .* index \(1,\)"):
+    with pytest.raises(
+        ValueError, match=r"prediction must be finite, but 1 of its 3 elements .* index \(1,\)"
+    ):
         MSELoss()(np.array([0.0, bad, 1.0]), 0.7)
     with pytest.raises(ValueError, match="target must be finite"):
         MSELoss()(np.zeros(3), np.array([0.0, 0.0, bad]))
@@ -87,7 +98,9 @@ def test_failed_loss_keeps_the_previous_gradient():
     assert loss_fn.backward() == pytest.approx(-0.2)
 
 
-@pytest.mark.parametrize("bad", [[Linear(1.0), "layer"], [lambda x: x], [Parameter(1.0)], [MSELoss()]])
+@pytest.mark.parametrize(
+    "bad", [[Linear(1.0), "layer"], [lambda x: x], [Parameter(1.0)], [MSELoss()]]
+)
 def test_sequential_takes_only_layers(bad):
     with pytest.raises(TypeError, match="Sequential takes Layers, but argument"):
         Sequential(*bad)
@@ -125,7 +138,9 @@ def test_sgd_rejects_a_non_numeric_learning_rate(lr):
         SGD([Parameter(1.0)], lr=lr)
 
 
-@pytest.mark.parametrize("make", [lambda: Linear(1.0), Sigmoid, two_node], ids=["Linear", "Sigmoid", "Sequential"])
+@pytest.mark.parametrize(
+    "make", [lambda: Linear(1.0), Sigmoid, two_node], ids=["Linear", "Sigmoid", "Sequential"]
+)
 def test_backward_before_forward_is_a_runtime_error(make):
     layer = make()
     with pytest.raises(RuntimeError, match=r"backward\(\) was called before forward\(\)"):
@@ -194,6 +209,9 @@ def test_sgd_step_rejects_a_gradient_of_the_wrong_shape():
     layer = Forgetful()
     layer(np.array([1.0, 2.0]))
     layer.backward(np.ones(2))
-    with pytest.raises(ValueError, match=r"gradient of parameter 'w' has shape \(2,\), but its value has shape \(\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"gradient of parameter 'w' has shape \(2,\), but its value has shape \(\)",
+    ):
         SGD(layer.named_parameters(), lr=0.1).step()
     assert layer.w.value == 1.0

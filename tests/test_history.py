@@ -72,7 +72,9 @@ def test_output_is_optional_but_all_or_nothing():
     assert len(other) == 1
 
 
-@pytest.mark.parametrize("bad, error", [("0.5", TypeError), (None, TypeError), (np.ones(2), TypeError)])
+@pytest.mark.parametrize(
+    "bad, error", [("0.5", TypeError), (None, TypeError), (np.ones(2), TypeError)]
+)
 def test_record_checks_the_loss(bad, error):
     history = History(two_node())
     with pytest.raises(error, match="loss"):
@@ -95,8 +97,11 @@ def test_plot_writes_the_tutorials_figure(tmp_path):
     model = two_node()
     history = History(model)
     train(model, history)
-    ax = history.plot(target=0.7, names=["4.weight", "2.weight", "0.weight"],
-                      labels={"4.weight": "w2", "2.weight": "w1", "0.weight": "w0"})
+    ax = history.plot(
+        target=0.7,
+        names=["4.weight", "2.weight", "0.weight"],
+        labels={"4.weight": "w2", "2.weight": "w1", "0.weight": "w0"},
+    )
     assert [line.get_label() for line in ax.get_lines()] == ["w2", "w1", "w0", "out", "target"]
     np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), history["4.weight"])
     assert ax.get_xlabel() == "Iteration number"

@@ -84,11 +84,7 @@ def test_repr_of_layers():
     assert repr(Linear(2.0)) == "Linear(weight=2.0)"
     assert repr(Sigmoid()) == "Sigmoid()"
     assert repr(Block()) == (
-        "Block(\n"
-        "  (first): Linear(weight=1.0)\n"
-        "  (stack.0): Scale()\n"
-        "  (stack.1): Sigmoid()\n"
-        ")"
+        "Block(\n  (first): Linear(weight=1.0)\n  (stack.0): Scale()\n  (stack.1): Sigmoid()\n)"
     )
 
 

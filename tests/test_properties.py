@@ -17,14 +17,16 @@ EXTREME = st.floats(allow_nan=False, allow_infinity=False)  # +-1.8e308 and subn
 
 
 def chains(weights):
-    """Sequentials of 1 to 8 layers, each Linear (with a weight drawn from ``weights``) or Sigmoid."""
+    """Sequentials of 1 to 8 layers, each Linear (weight drawn from ``weights``) or Sigmoid."""
     layer = st.one_of(weights.map(Linear), st.just(None).map(lambda _: Sigmoid()))
     return st.lists(layer, min_size=1, max_size=8).map(lambda layers: Sequential(*layers))
 
 
 def inputs(values, max_side=4):
     """A float, or an array of 1 to 2 dimensions."""
-    arrays = hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=2, max_side=max_side), elements=values)
+    arrays = hnp.arrays(
+        np.float64, hnp.array_shapes(min_dims=1, max_dims=2, max_side=max_side), elements=values
+    )
     return st.one_of(values, arrays)
 
 
@@ -47,14 +49,18 @@ def test_forward_and_backward_never_warn(model, x):
     model.backward(np.ones_like(out) if np.ndim(out) else 1.0)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(model=chains(EXTREME))
 def test_save_load_round_trips_bit_exactly(tmp_path, model):
     path = tmp_path / "w.npz"
     save(model, path)
     copy = Sequential(*[Linear(0.0) if isinstance(layer, Linear) else Sigmoid() for layer in model])
     load(copy, path)
-    assert [np.float64(w).tobytes() for w in weights_of(copy)] == [np.float64(w).tobytes() for w in weights_of(model)]
+    assert [np.float64(w).tobytes() for w in weights_of(copy)] == [
+        np.float64(w).tobytes() for w in weights_of(model)
+    ]
 
 
 @settings(max_examples=300, deadline=None)

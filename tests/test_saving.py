@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 import nanonet
-from nanonet import SGD, Linear, MSELoss, Sequential, Sigmoid, load, save
-from nanonet import saving
+from nanonet import SGD, Linear, MSELoss, Sequential, Sigmoid, load, save, saving
 
 
 def two_node(w0=2.0, w1=1.0, w2=0.5):
@@ -152,7 +151,9 @@ nanonet.save(nanonet.Sequential(nanonet.Linear(9.0)), {str(path)!r})
     result = subprocess.run([sys.executable, "-c", crash])
     assert result.returncode == 3
     leftovers = [name for name in os.listdir(tmp_path) if name != "w.npz"]
-    assert len(leftovers) == 1 and leftovers[0].startswith(".w.npz.") and leftovers[0].endswith(".tmp")
+    assert (
+        len(leftovers) == 1 and leftovers[0].startswith(".w.npz.") and leftovers[0].endswith(".tmp")
+    )
     model = two_node(0.0, 0.0, 0.0)
     load(model, path)
     assert weights(model) == [2.0, 1.0, 0.5]
@@ -190,20 +191,58 @@ def junk_files():
         ("text", b"these are not weights\n", "not an .npz archive"),
         ("random", np.random.default_rng(0).bytes(2000), "not an .npz archive"),
         ("npy", b"\x93NUMPY\x01\x00" + b"\x00" * 100, "single .npy array"),
-        ("pickle", npz_bytes(__nanonet_format__=np.array(1), **{"0.weight": np.array([{"x": 1}], dtype=object)}),
-         "pickled Python objects"),
+        (
+            "pickle",
+            npz_bytes(
+                __nanonet_format__=np.array(1), **{"0.weight": np.array([{"x": 1}], dtype=object)}
+            ),
+            "pickled Python objects",
+        ),
         ("plain pickle", b"\x80\x04\x95" + b"\x00" * 50, "not an .npz archive"),
         ("no version", npz_bytes(**{"0.weight": np.array(1.0)}), "not a nanonet weights file"),
-        ("bad version", npz_bytes(__nanonet_format__=np.array("1"), **{"0.weight": np.array(1.0)}),
-         "not a nanonet weights file"),
-        ("future", npz_bytes(__nanonet_format__=np.array(2), **{"0.weight": np.array(1.0)}), "format 2 by a newer"),
-        ("other model", npz_bytes(__nanonet_format__=np.array(1), **{"0.weight": np.array(1.0)}), "do not fit"),
-        ("wrong shape", npz_bytes(__nanonet_format__=np.array(1), **{"0.weight": np.ones(2), "2.weight": np.array(1.0),
-                                                                       "4.weight": np.array(1.0)}), "expected shape"),
-        ("nan", npz_bytes(__nanonet_format__=np.array(1), **{"0.weight": np.array(np.nan), "2.weight": np.array(1.0),
-                                                               "4.weight": np.array(1.0)}), "must be finite"),
-        ("strings", npz_bytes(__nanonet_format__=np.array(1), **{"0.weight": np.array("a"), "2.weight": np.array(1.0),
-                                                                   "4.weight": np.array(1.0)}), "real number"),
+        (
+            "bad version",
+            npz_bytes(__nanonet_format__=np.array("1"), **{"0.weight": np.array(1.0)}),
+            "not a nanonet weights file",
+        ),
+        (
+            "future",
+            npz_bytes(__nanonet_format__=np.array(2), **{"0.weight": np.array(1.0)}),
+            "format 2 by a newer",
+        ),
+        (
+            "other model",
+            npz_bytes(__nanonet_format__=np.array(1), **{"0.weight": np.array(1.0)}),
+            "do not fit",
+        ),
+        (
+            "wrong shape",
+            npz_bytes(
+                __nanonet_format__=np.array(1),
+                **{"0.weight": np.ones(2), "2.weight": np.array(1.0), "4.weight": np.array(1.0)},
+            ),
+            "expected shape",
+        ),
+        (
+            "nan",
+            npz_bytes(
+                __nanonet_format__=np.array(1),
+                **{
+                    "0.weight": np.array(np.nan),
+                    "2.weight": np.array(1.0),
+                    "4.weight": np.array(1.0),
+                },
+            ),
+            "must be finite",
+        ),
+        (
+            "strings",
+            npz_bytes(
+                __nanonet_format__=np.array(1),
+                **{"0.weight": np.array("a"), "2.weight": np.array(1.0), "4.weight": np.array(1.0)},
+            ),
+            "real number",
+        ),
     ]
     zip_with_text = io.BytesIO()
     with zipfile.ZipFile(zip_with_text, "w") as archive:

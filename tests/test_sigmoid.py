@@ -22,18 +22,22 @@ def ulp_error(computed: float, exact: float) -> float:
     return abs(computed - exact) / np.spacing(exact)
 
 
-GRID = np.concatenate([
-    np.linspace(-745.0, -700.0, 91),  # subnormal results and the overflow edge
-    -np.geomspace(700.0, 1e-300, 300),  # the negative tail, where tanh tricks fail
-    [0.0],
-    np.geomspace(1e-300, 40.0, 300),
-])
+GRID = np.concatenate(
+    [
+        np.linspace(-745.0, -700.0, 91),  # subnormal results and the overflow edge
+        -np.geomspace(700.0, 1e-300, 300),  # the negative tail, where tanh tricks fail
+        [0.0],
+        np.geomspace(1e-300, 40.0, 300),
+    ]
+)
 
 
 @pytest.mark.parametrize("as_array", [False, True], ids=["float", "array"])
 def test_error_is_within_two_ulp_everywhere(as_array):
     values = sigmoid(GRID) if as_array else [sigmoid(float(x)) for x in GRID]
-    worst = max(ulp_error(float(s), exact_sigmoid(float(x))) for x, s in zip(GRID, values, strict=True))
+    worst = max(
+        ulp_error(float(s), exact_sigmoid(float(x))) for x, s in zip(GRID, values, strict=True)
+    )
     assert worst <= 2.0
 
 

@@ -7,18 +7,18 @@ import nanonet
 
 
 def test_the_issue_snippet_runs_as_written():
-    from nanonet import Linear, Sigmoid, Sequential, MSELoss, SGD
+    from nanonet import SGD, Linear, MSELoss, Sequential, Sigmoid
 
     model = Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
     loss_fn = MSELoss()
     optimizer = SGD(model.parameters(), lr=0.1)
 
     for step in range(1000):
-        out = model(2.0)                     # forward pass
-        loss = loss_fn(out, 0.7)             # C = 1/2 * mean((out - target)**2)
+        out = model(2.0)  # forward pass
+        loss = loss_fn(out, 0.7)  # C = 1/2 * mean((out - target)**2)
         optimizer.zero_grad()
-        model.backward(loss_fn.backward())   # gradients flow back through every layer
-        optimizer.step()                     # w <- w - lr * dC/dw, all weights at once
+        model.backward(loss_fn.backward())  # gradients flow back through every layer
+        optimizer.step()  # w <- w - lr * dC/dw, all weights at once
 
     assert out == pytest.approx(0.7, abs=1e-12)
     assert loss < 1e-25
@@ -27,8 +27,22 @@ def test_the_issue_snippet_runs_as_written():
 
 def test_public_api():
     assert sorted(nanonet.__all__) == [
-        "ChainRule", "GradcheckError", "History", "Layer", "Linear", "MSELoss", "Parameter", "SGD",
-        "Sequential", "Sigmoid", "Trace", "gradcheck", "load", "save", "sigmoid", "trace",
+        "ChainRule",
+        "GradcheckError",
+        "History",
+        "Layer",
+        "Linear",
+        "MSELoss",
+        "Parameter",
+        "SGD",
+        "Sequential",
+        "Sigmoid",
+        "Trace",
+        "gradcheck",
+        "load",
+        "save",
+        "sigmoid",
+        "trace",
     ]
     for name in nanonet.__all__:
         assert getattr(nanonet, name).__doc__, name

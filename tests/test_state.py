@@ -64,8 +64,12 @@ def test_every_problem_is_listed_and_nothing_is_assigned():
         m.load_state_dict(bad)
     message = str(err.value)
     assert "4 problem(s)" in message
-    for text in ("'0.weight': Parameter value must be a real number", "'2.weight': expected shape (2, 2), got (3,)",
-                 "'2.bias': Parameter value must be finite", "'9.weight': unexpected"):
+    for text in (
+        "'0.weight': Parameter value must be a real number",
+        "'2.weight': expected shape (2, 2), got (3,)",
+        "'2.bias': Parameter value must be finite",
+        "'9.weight': unexpected",
+    ):
         assert text in message
     after = m.state_dict()
     assert after["0.weight"] == before["0.weight"] and after["2.bias"] == before["2.bias"]
@@ -74,7 +78,9 @@ def test_every_problem_is_listed_and_nothing_is_assigned():
 
 def test_missing_names_are_errors_when_strict():
     m = model()
-    with pytest.raises(ValueError, match=r"2 problem\(s\):\n  '2.weight': missing\n  '2.bias': missing"):
+    with pytest.raises(
+        ValueError, match=r"2 problem\(s\):\n  '2.weight': missing\n  '2.bias': missing"
+    ):
         m.load_state_dict({"0.weight": 1.0})
     assert m[0].weight.value == 2.0
 

@@ -4,10 +4,10 @@ import math
 
 import numpy as np
 import pytest
-
 from custom_layers import Tanh  # a user layer with no parameters, from the docs
-from nanonet import Layer, Linear, MSELoss, Parameter, Sequential, Sigmoid, trace
 from test_two_node import FIRST_GRADIENTS, INITIAL_COST, INITIAL_OUT
+
+from nanonet import Layer, Linear, MSELoss, Parameter, Sequential, Sigmoid, trace
 
 
 def two_node():
@@ -28,7 +28,9 @@ OUT = W2 * S2
 def test_forward_rows_are_the_chapters_feedforward_values():
     rows = [r for r in trace(two_node(), S0, TARGET).rows if r["pass"] == "forward"]
     assert [r["index"] for r in rows] == [0, 1, 2, 3, 4, "C"]
-    assert [r["input"] for r in rows[:5]] == pytest.approx([S0, W0 * S0, S1, W1 * S1, S2], abs=1e-15)
+    assert [r["input"] for r in rows[:5]] == pytest.approx(
+        [S0, W0 * S0, S1, W1 * S1, S2], abs=1e-15
+    )
     assert [r["output"] for r in rows] == pytest.approx(
         [W0 * S0, S1, W1 * S1, S2, INITIAL_OUT, INITIAL_COST], abs=1e-15
     )
@@ -43,8 +45,12 @@ def test_backward_rows_show_gradients_and_local_derivatives():
         row = rows[index]
         assert row["local_derivative"] == pytest.approx(local, abs=1e-15)
         assert row["grad_input"] == pytest.approx(row["grad_output"] * local, abs=1e-18)
-    assert rows[0]["grad_input"] == pytest.approx((OUT - TARGET) * W2 * S2 * (1 - S2) * W1 * S1 * (1 - S1) * W0)
-    assert rows[4]["parameter_grads"] == pytest.approx({"weight": FIRST_GRADIENTS["4.weight"]}, abs=1e-15)
+    assert rows[0]["grad_input"] == pytest.approx(
+        (OUT - TARGET) * W2 * S2 * (1 - S2) * W1 * S1 * (1 - S1) * W0
+    )
+    assert rows[4]["parameter_grads"] == pytest.approx(
+        {"weight": FIRST_GRADIENTS["4.weight"]}, abs=1e-15
+    )
     assert rows[3]["parameter_grads"] == {}
 
 
@@ -63,7 +69,10 @@ def test_chain_rule_factors_are_the_chapters_expressions():
         assert chain.product == pytest.approx(FIRST_GRADIENTS[name], abs=1e-15)
         assert chain.matches is True
     assert [label for label, _ in chains["2.weight"].factors] == [
-        "dC/dy4", "dy4/dx4", "dy3/dx3", "dy2/d(2.weight)"
+        "dC/dy4",
+        "dy4/dx4",
+        "dy3/dx3",
+        "dy2/d(2.weight)",
     ]
 
 
@@ -136,7 +145,9 @@ def test_user_layers_are_traced_with_nothing_extra():
     t = trace(model, 0.3, 0.2)
     chain = {c.parameter: c for c in t.chains}["0.a"]
     y = math.tanh(1.5 * 0.3)
-    assert [v for _, v in chain.factors] == pytest.approx([0.5 * y - 0.2, 0.5, 1 - y**2, 0.3], rel=1e-14)
+    assert [v for _, v in chain.factors] == pytest.approx(
+        [0.5 * y - 0.2, 0.5, 1 - y**2, 0.3], rel=1e-14
+    )
     assert chain.matches
 
 
@@ -176,7 +187,10 @@ def test_a_single_layer_is_one_row():
     t = trace(Linear(3.0), 2.0, 1.0)
     assert [r["index"] for r in t.rows] == [0, "C", "C", 0]
     (chain,) = t.chains
-    assert chain.parameter == "weight" and chain.factors == [("dC/dy0", 5.0), ("dy0/d(weight)", 2.0)]
+    assert chain.parameter == "weight" and chain.factors == [
+        ("dC/dy0", 5.0),
+        ("dy0/d(weight)", 2.0),
+    ]
     assert chain.matches
 
 
@@ -186,8 +200,10 @@ def test_printed_trace_is_an_aligned_table_and_html_in_notebooks():
     assert text.startswith("forward pass\n#  layer")
     lines = text.splitlines()
     header = lines[1]
-    assert lines[3][header.index("input"):].startswith("2.0 ")  # the input column lines up
-    assert "dC/d(0.weight) = dC/dy4 * dy4/dx4 * dy3/dx3 * dy2/dx2 * dy1/dx1 * dy0/d(0.weight)" in text
+    assert lines[3][header.index("input") :].startswith("2.0 ")  # the input column lines up
+    assert (
+        "dC/d(0.weight) = dC/dy4 * dy4/dx4 * dy3/dx3 * dy2/dx2 * dy1/dx1 * dy0/d(0.weight)" in text
+    )
     assert "which equals backward's -0.0011773525714957247" in text
     html = t._repr_html_()
     assert html.count("<table>") == 3 and "<caption>chain rule</caption>" in html

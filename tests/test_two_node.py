@@ -5,9 +5,9 @@ import sys
 
 import numpy as np
 import pytest
-
 import two_node
 from conftest import EXAMPLES
+
 from nanonet import SGD, MSELoss
 
 # The tutorial's numbers (Case-Studies-Python, "Backpropagation").
@@ -112,7 +112,9 @@ def test_example_script_prints_the_numbers_and_saves_the_figure(tmp_path):
     figure = tmp_path / "figure.png"
     result = subprocess.run(
         [sys.executable, str(EXAMPLES / "two_node.py"), "--plot", str(figure)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "initial output: 0.3637538067518207" in result.stdout
     assert "w0 = 2.00306162674230" in result.stdout
