@@ -10,20 +10,14 @@ from nanonet import SGD, Layer, Linear, MSELoss, Parameter, Sequential, Sigmoid
 NON_NUMERIC = ["abc", None, object(), 1 + 2j, [1.0, "a"], np.array([1 + 1j]), {"x": 1}]
 
 
-def two_node():
-    return Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
-
-
 def weights(model):
     return [p.value for p in model.parameters()]
 
 
 @pytest.mark.parametrize("bad", NON_NUMERIC, ids=repr)
-@pytest.mark.parametrize(
-    "make", [lambda: Linear(1.0), Sigmoid, two_node], ids=["Linear", "Sigmoid", "Sequential"]
-)
-def test_layers_reject_non_numeric_input(make, bad):
-    layer = make()
+@pytest.mark.parametrize("kind", ["Linear", "Sigmoid", "Sequential"])
+def test_layers_reject_non_numeric_input(two_node, kind, bad):
+    layer = {"Linear": Linear(1.0), "Sigmoid": Sigmoid(), "Sequential": two_node()}[kind]
     before = weights(layer)
     with pytest.raises(TypeError, match=r"input of (Linear|Sigmoid|Sequential) must"):
         layer(bad)
@@ -138,40 +132,46 @@ def test_sgd_rejects_a_non_numeric_learning_rate(lr):
         SGD([Parameter(1.0)], lr=lr)
 
 
-@pytest.mark.parametrize(
-    "make", [lambda: Linear(1.0), Sigmoid, two_node], ids=["Linear", "Sigmoid", "Sequential"]
-)
-def test_backward_before_forward_is_a_runtime_error(make):
-    layer = make()
-    with pytest.raises(RuntimeError, match=r"backward\(\) was called before forward\(\)"):
+@pytest.mark.parametrize("kind", ["Linear", "Sigmoid"])
+def test_a_layers_backward_before_forward_says_so(kind):
+    layer = {"Linear": Linear(1.0), "Sigmoid": Sigmoid()}[kind]
+    with pytest.raises(AttributeError, match=r"run a forward pass first \(call the layer"):
         layer.backward(1.0)
     assert all(p.grad == 0.0 for p in layer.parameters())
 
 
-def test_loss_backward_before_forward_is_a_runtime_error():
-    with pytest.raises(RuntimeError, match=r"MSELoss.backward\(\) was called before"):
+def test_a_models_backward_before_forward_is_a_runtime_error(two_node):
+    model = two_node()
+    with pytest.raises(RuntimeError, match=r"needs a forward pass first: call model\(x\)"):
+        model.backward(1.0)
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_loss_backward_before_forward_says_so():
+    with pytest.raises(AttributeError, match=r"call loss_fn\(prediction, target\) before"):
         MSELoss().backward()
 
 
 @pytest.mark.parametrize("grad", [np.ones(2), [1.0, 2.0, 3.0]], ids=["short", "long"])
-def test_backward_with_a_gradient_of_the_wrong_shape_changes_nothing(grad):
+def test_backward_with_a_gradient_of_the_wrong_shape_changes_nothing(two_node, grad):
     model = two_node()
-    model([1.0, 2.0, 3.0]) if len(np.shape(grad)) and len(grad) == 2 else model(1.0)
-    with pytest.raises(ValueError, match=r"grad given to Linear.backward\(\) must have the shape"):
+    model([1.0, 2.0, 3.0]) if len(grad) == 2 else model(1.0)
+    with pytest.raises(ValueError, match=r"must have the shape of the model's output"):
         model.backward(grad)
-    assert all(p.grad == 0.0 for p in model.parameters())
+    assert all(np.all(p.grad == 0.0) for p in model.parameters())
 
 
 @pytest.mark.parametrize("bad", ["g", None, object()], ids=repr)
-def test_backward_rejects_a_non_numeric_gradient(bad):
-    for layer in (Linear(1.0), Sigmoid()):
-        layer(1.0)
-        with pytest.raises(TypeError, match=r"grad given to (Linear|Sigmoid).backward\(\)"):
-            layer.backward(bad)
+def test_backward_rejects_a_non_numeric_gradient(two_node, bad):
+    model = two_node()
+    model(1.0)
+    with pytest.raises(TypeError, match=r"grad given to Sequential.backward\(\)"):
+        model.backward(bad)
+    assert all(p.grad == 0.0 for p in model.parameters())
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
-def test_sgd_step_never_writes_a_non_finite_weight(bad):
+def test_sgd_step_never_writes_a_non_finite_weight(two_node, bad):
     model = two_node()
     optimizer = SGD(model.named_parameters(), lr=0.1)
     params = list(model.parameters())

@@ -44,7 +44,7 @@ def test_float64_input_array_is_not_copied():
     layer = Linear(2.0)
     x = np.array([1.0, 2.0])
     layer(x)
-    assert layer._input is x
+    assert layer.x is x
 
 
 def test_parameters_are_discovered_in_user_layers_without_registration():

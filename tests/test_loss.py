@@ -61,5 +61,9 @@ def test_repr():
     assert repr(MSELoss()) == "MSELoss()"
 
 
-def test_overflowing_loss_of_finite_values_is_inf_not_an_error():
-    assert MSELoss()(1e200, -1e200) == float("inf")
+@pytest.mark.parametrize("prediction", [1e200, np.array([0.0, 1e200])], ids=["float", "array"])
+def test_a_loss_that_overflows_from_finite_values_says_the_training_diverges(prediction):
+    with pytest.raises(
+        FloatingPointError, match="the training is diverging. Lower the optimizer's learning rate"
+    ):
+        MSELoss()(prediction, -1e200)

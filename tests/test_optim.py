@@ -13,12 +13,12 @@ def test_step_moves_every_parameter_against_its_gradient():
     assert type(a.value) is float
 
 
-def test_step_does_not_overwrite_a_held_array():
+def test_step_updates_the_parameters_own_array_in_place():
     p = Parameter([1.0, 2.0])
     held = p.value
     p.grad = np.array([1.0, 1.0])
     SGD([p], lr=0.5).step()
-    np.testing.assert_array_equal(held, [1.0, 2.0])
+    assert p.value is held  # in place, as PyTorch: the parameter keeps its array
     np.testing.assert_array_equal(p.value, [0.5, 1.5])
 
 
@@ -32,8 +32,9 @@ def test_zero_grad_resets_gradients():
 
 def test_accepts_named_parameters_and_generators():
     model = Sequential(Linear(1.0), Linear(2.0))
-    assert repr(SGD(model.named_parameters(), lr=0.1)) == "SGD(lr=0.1, parameters=2)"
-    assert repr(SGD(model.parameters(), lr=0.1)) == "SGD(lr=0.1, parameters=2)"
+    assert repr(SGD(model.named_parameters(), lr=0.1)) == "SGD(lr=0.1, momentum=0.0, parameters=2)"
+    optimizer = SGD(model.parameters(), lr=0.1)
+    assert optimizer.names == ["parameter '0.weight'", "parameter '1.weight'"]
 
 
 def test_learning_rate_can_be_changed_and_is_checked():
