@@ -37,6 +37,7 @@ def save(model: Layer, path: str | os.PathLike) -> None:
 
     Raises:
         TypeError: If ``model`` is not a Layer, or ``path`` is not a path.
+        FileNotFoundError: If the folder ``path`` names does not exist.
         OSError: If the file cannot be written; ``path`` is then unchanged.
 
     Examples:
@@ -55,7 +56,13 @@ def save(model: Layer, path: str | os.PathLike) -> None:
     arrays[_FORMAT_KEY] = np.array(FORMAT_VERSION)
     path = _as_path(path)
     folder, name = os.path.split(os.path.abspath(path))
-    temporary, descriptor = _create_temporary_file(folder, name)
+    try:
+        temporary, descriptor = _create_temporary_file(folder, name)
+    except FileNotFoundError:  # os.open names the temporary file: say what went wrong
+        raise FileNotFoundError(
+            f"cannot save weights to {path!r}: "
+            f"the folder {os.path.dirname(path) or os.curdir!r} does not exist"
+        ) from None
     try:
         with os.fdopen(descriptor, "wb") as file:
             np.savez(file, **arrays)

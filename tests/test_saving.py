@@ -164,9 +164,15 @@ nanonet.save(nanonet.Sequential(nanonet.Linear(9.0)), {str(path)!r})
     assert weights(model) == [2.0, 1.0, 0.5]
 
 
-def test_unwritable_folder_raises_oserror(tmp_path):
-    with pytest.raises(FileNotFoundError):
-        save(two_node(), tmp_path / "missing-folder" / "w.npz")
+def test_save_into_a_missing_folder_names_the_target_and_the_folder(tmp_path):
+    path = tmp_path / "missing-folder" / "w.npz"
+    with pytest.raises(FileNotFoundError) as info:
+        save(two_node(), path)
+    assert str(info.value) == (
+        f"cannot save weights to {str(path)!r}: "
+        f"the folder {str(tmp_path / 'missing-folder')!r} does not exist"
+    )
+    assert os.listdir(tmp_path) == []
 
 
 # -- files that must be refused --------------------------------------------------
