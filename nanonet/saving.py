@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import zipfile
+from typing import BinaryIO
 
 import numpy as np
 
@@ -65,7 +67,7 @@ def save(model: Layer, path: str | os.PathLike) -> None:
         ) from None
     try:
         with os.fdopen(descriptor, "wb") as file:
-            np.savez(file, **arrays)
+            _write_archive(file, arrays)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -154,6 +156,19 @@ def _read_state(path: str) -> dict[str, np.ndarray]:
             f"this version reads format {FORMAT_VERSION}"
         )
     return state
+
+
+def _write_archive(file: BinaryIO, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``arrays`` to ``file`` as an ``.npz`` archive, exactly as ``np.savez`` does.
+
+    Each array is a ``<name>.npy`` entry, stored uncompressed. Written here
+    rather than by ``np.savez(file, **arrays)`` so that a parameter may be
+    called ``file`` or ``allow_pickle`` (names ``np.savez`` keeps for itself).
+    """
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as archive:
+        for name, array in arrays.items():
+            with archive.open(f"{name}.npy", "w", force_zip64=True) as entry:
+                np.lib.format.write_array(entry, array, allow_pickle=False)
 
 
 def _as_path(path: object) -> str:

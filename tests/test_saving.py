@@ -70,6 +70,18 @@ def test_array_parameters_round_trip(tmp_path):
     np.testing.assert_array_equal(other.weight.value, np.arange(6.0).reshape(2, 3) / 7)
 
 
+def test_parameters_may_have_the_names_np_savez_keeps_for_itself(tmp_path):
+    class Odd(nanonet.Layer):
+        def __init__(self, value):
+            self.file = nanonet.Parameter(value)
+            self.allow_pickle = nanonet.Parameter(value + 1.0)
+
+    save(Odd(2.0), tmp_path / "odd.npz")
+    other = Odd(0.0)
+    load(other, tmp_path / "odd.npz")
+    assert other.state_dict() == {"file": 2.0, "allow_pickle": 3.0}
+
+
 def test_save_leaves_no_temporary_file_and_keeps_the_given_name(tmp_path):
     save(two_node(), tmp_path / "weights")  # no suffix is added
     assert os.listdir(tmp_path) == ["weights"]
