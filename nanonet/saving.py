@@ -106,18 +106,18 @@ def load(model: Layer, path: str | os.PathLike) -> None:
     array's ``.npy`` header (its name, dtype and shape) are checked against
     the model first. Only then are the weights read, each exactly to the
     size its header declares. So a file that claims gigabytes (a zip file
-    compresses zeros a thousand to one) costs no more than the model's own
-    weights, plus a small constant, to load or to refuse.
+    compresses zeros a thousand to one) takes about as much memory as the
+    model's own weights, plus a small constant, to load or to refuse.
 
-    Besides what `save` writes, ``load`` reads float64 weights in either
-    byte order and in Fortran order, and deflated archives such as
-    ``np.savez_compressed`` writes. It refuses, as no weights file for the
-    model can hold them: a file larger than the model's weights need (with
-    ample room for the archive's own headers), more arrays than the model
-    has parameters (plus the format entry), entries that appear twice,
-    entries that are not plain files (folders, links, encrypted entries, or
-    compression other than deflate), ``.npy`` headers longer than numpy's
-    own safe maximum of 10,000 bytes, and weights that are not float64.
+    Weights must be float64, in either byte order (big-endian ones are
+    converted) and in C or Fortran order; archives may be deflated, as
+    ``np.savez_compressed`` writes them. What no weights file for the model
+    holds is refused: a file larger than its weights need (with ample room
+    for the archive's own headers), more arrays than the model has
+    parameters (plus the format entry), a name twice, entries that are not
+    plain files (folders, links, encrypted entries, or compression other
+    than deflate), and ``.npy`` headers longer than numpy's own safe
+    maximum of 10,000 bytes.
 
     Args:
         model: A layer of the same architecture as the one saved.
