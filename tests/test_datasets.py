@@ -2,6 +2,7 @@
 
 import ast
 import hashlib
+import shutil
 import subprocess
 import sys
 from importlib.resources import files
@@ -260,6 +261,14 @@ def test_the_data_and_its_licence_ship_inside_the_package():
     with np.load(datasets._DIGITS_FILE, allow_pickle=False) as archive:
         assert sorted(archive.files) == ["labels", "pixels"]
         assert archive["pixels"].dtype == np.uint8 and archive["labels"].dtype == np.uint8
+
+
+def test_gitignore_lets_the_digits_into_the_wheel():
+    # hatchling builds the wheel without the files .gitignore ignores, and it ignores *.npz.
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs git and a git checkout")
+    command = ["git", "check-ignore", "--no-index", "-q", "nanonet/data/digits.npz"]
+    assert subprocess.run(command, cwd=ROOT).returncode == 1  # 1: not ignored; 0: ignored
 
 
 def test_source_and_licence_are_stated_in_the_docstring_and_the_docs():
