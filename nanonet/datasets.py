@@ -19,8 +19,9 @@ share their conventions:
   coordinate of each point. With ``noise=0`` every point lies exactly on its
   curve.
 * ``rng`` is where the randomness comes from: None for fresh randomness
-  each call, an int seed (the same seed gives the same data), or a
-  ``numpy.random.Generator``, which is used and so advanced.
+  each call, an int seed (the same seed gives the same data, with the same
+  numpy version), or a ``numpy.random.Generator``, which is used and so
+  advanced.
 * The samples come shuffled, in an order drawn from ``rng``, so that any
   slice of them (a mini-batch) mixes the classes. The order and the noise are
   drawn the same way whatever ``noise`` is: for one seed, changing ``noise``
