@@ -30,7 +30,7 @@ share their conventions:
 `load_digits` returns the 8x8 handwritten digits of the UCI "Optical
 Recognition of Handwritten Digits" data set (E. Alpaydin and C. Kaynak,
 1998, UCI Machine Learning Repository, https://doi.org/10.24432/C50P49),
-licensed CC BY 4.0. They ship inside nanonet, in ``nanonet/data/``, with
+licensed CC BY 4.0. They ship inside nanonet, in ``nanonet/_data/``, with
 their licence: nothing is ever downloaded.
 
 The data sets see nothing of the rest of nanonet: they are plain numpy.
@@ -57,7 +57,7 @@ from pathlib import Path
 import numpy as np
 
 # The digits file ships inside the package, next to its licence.
-_DIGITS_FILE = Path(__file__).parent / "data" / "digits.npz"
+_DIGITS_FILE = Path(__file__).parent / "_data" / "digits.npz"
 
 
 def moons(
@@ -250,7 +250,7 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
     Handwritten Digits", UCI Machine Learning Repository, 1998,
     https://doi.org/10.24432/C50P49, licensed under Creative Commons
     Attribution 4.0 (CC BY 4.0, https://creativecommons.org/licenses/by/4.0/).
-    nanonet ships them as ``nanonet/data/digits.npz`` (about 45 kB), values
+    nanonet ships them as ``nanonet/_data/digits.npz`` (about 45 kB), values
     unchanged, next to ``DIGITS-LICENSE.txt``; nothing is downloaded.
 
     Returns:

@@ -16,7 +16,7 @@ from nanonet.datasets import circles, load_digits, moons, spirals
 
 GENERATORS = {"moons": moons, "circles": circles, "spirals": spirals}
 
-# What tools/make_digits.py printed when it made nanonet/data/digits.npz, after
+# What tools/make_digits.py printed when it made nanonet/_data/digits.npz, after
 # checking that its arrays equal sklearn.datasets.load_digits() (scikit-learn 1.9.1).
 DIGITS_SHA256 = "87ff0c9e40dc7e2c0e34e7257799c2e3f3aec1a016363bb11cad869ec428a826"
 DIGITS_PER_CLASS = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
@@ -252,7 +252,7 @@ def test_load_digits_returns_new_arrays_each_call():
 
 
 def test_the_data_and_its_licence_ship_inside_the_package():
-    data = files("nanonet") / "data"
+    data = files("nanonet") / "_data"
     assert (data / "digits.npz").is_file()
     licence = (data / "DIGITS-LICENSE.txt").read_text()
     for fact in ["CC BY 4.0", "creativecommons.org/licenses/by/4.0", "10.24432/C50P49"]:
@@ -267,7 +267,7 @@ def test_gitignore_lets_the_digits_into_the_wheel():
     # hatchling builds the wheel without the files .gitignore ignores, and it ignores *.npz.
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("needs git and a git checkout")
-    command = ["git", "check-ignore", "--no-index", "-q", "nanonet/data/digits.npz"]
+    command = ["git", "check-ignore", "--no-index", "-q", "nanonet/_data/digits.npz"]
     assert subprocess.run(command, cwd=ROOT).returncode == 1  # 1: not ignored; 0: ignored
 
 

@@ -1,4 +1,4 @@
-"""Make ``nanonet/data/digits.npz`` from scikit-learn's copy of the UCI digits. Run once.
+"""Make ``nanonet/_data/digits.npz`` from scikit-learn's copy of the UCI digits. Run once.
 
 nanonet ships the 1,797 8x8 handwritten digits of the UCI "Optical
 Recognition of Handwritten Digits" data set (E. Alpaydin and C. Kaynak,
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-OUTPUT = Path(__file__).resolve().parent.parent / "nanonet" / "data" / "digits.npz"
+OUTPUT = Path(__file__).resolve().parent.parent / "nanonet" / "_data" / "digits.npz"
 
 
 def sklearn_csv() -> Path:
