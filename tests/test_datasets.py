@@ -6,14 +6,15 @@ import shutil
 import subprocess
 import sys
 from importlib.resources import files
+from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
 
 from nanonet import datasets
 from nanonet.datasets import circles, load_digits, moons, spirals
 
+ROOT = Path(__file__).resolve().parent.parent
 GENERATORS = {"moons": moons, "circles": circles, "spirals": spirals}
 
 # What tools/make_digits.py printed when it made nanonet/_data/digits.npz, after

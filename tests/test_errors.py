@@ -215,3 +215,35 @@ def test_sgd_step_rejects_a_gradient_of_the_wrong_shape():
     ):
         SGD(layer.named_parameters(), lr=0.1).step()
     assert layer.w.value == 1.0
+
+
+def test_a_diverging_training_is_stopped_at_the_first_infinite_loss_and_named():
+    """The issue's example: y = w * x with x = 10 and lr = 1.5 grows w 150-fold per step."""
+    model = Sequential(Linear(1.0))
+    loss_fn, optimizer = MSELoss(), SGD(model.parameters(), lr=1.5)
+    losses = []
+    with pytest.raises(FloatingPointError) as info:
+        for _ in range(1000):
+            losses.append(loss_fn(model(10.0), 0.0))
+            optimizer.zero_grad()
+            model.backward(loss_fn.backward())
+            optimizer.step()
+    message = str(info.value)
+    assert (
+        "the training is diverging" in message and "Lower the optimizer's learning rate" in message
+    )
+    assert "MSELoss is inf" in message
+    assert all(math.isfinite(loss) for loss in losses) and len(losses) < 80
+    assert math.isfinite(model[0].weight.value)
+
+
+def test_a_non_finite_gradient_names_the_parameter_and_the_learning_rate(two_node):
+    model = two_node()
+    optimizer = SGD(model.parameters(), lr=1.5)  # parameters(), not named_parameters()
+    model[2].weight.grad = math.inf
+    with pytest.raises(FloatingPointError) as info:
+        optimizer.step()
+    message = str(info.value)
+    assert "the gradient of parameter '2.weight' is not finite" in message
+    assert "lower the learning rate first (it is lr=1.5)" in message
+    assert weights(model) == [2.0, 1.0, 0.5]  # exactly: no parameter was updated
