@@ -1,4 +1,4 @@
-"""gradcheck: test a layer's (or a loss's) backward against finite differences, and say what broke."""
+"""gradcheck: test a layer's or a loss's backward against finite differences; say what broke."""
 
 from __future__ import annotations
 
@@ -192,9 +192,7 @@ def _check_layer(layer: Layer, x: Value, tolerance: _Tolerance) -> str | None:
     return problem or _check_accumulates(layer, x, weights, tolerance)
 
 
-def _check_accumulates(
-    layer: Layer, x: Value, weights: Value, tolerance: _Tolerance
-) -> str | None:
+def _check_accumulates(layer: Layer, x: Value, weights: Value, tolerance: _Tolerance) -> str | None:
     """Backward twice (each after a forward) must give twice the parameter gradients."""
     parameters = list(layer.named_parameters())
     for _, parameter in parameters:
@@ -249,7 +247,7 @@ def _changed(value: Value, original: Value) -> bool:
     return not np.array_equal(value, original, equal_nan=True)
 
 
-def _show(value: object) -> str:
+def _show(value: Value) -> str:
     return repr(float(value)) if np.ndim(value) == 0 else np.array2string(np.asarray(value))
 
 

@@ -227,23 +227,30 @@ def test_a_kink_is_named_as_such():
     assert gradcheck(ReLU(), [0.3, -1.0])  # away from the kink all is well
 
 
-@pytest.mark.parametrize(
-    "layer, x",
-    [(Tanh(), [[-2.0, 0.1], [0.7, 3.0]]), (ReLU(), [-1.5, 0.2, 2.0]), (Dense(3, 2, rng=0), np.ones((4, 3))),
-     (Dense(3, 2, bias=False, rng=1), [0.5, -1.0, 2.0]), (Sequential(Dense(2, 3, rng=2), Tanh(), Dense(3, 1, rng=3)), [[0.1, -0.2]])],
-    ids=["Tanh", "ReLU", "Dense", "Dense without bias, one sample", "a small network"],
-)  # fmt: skip
+NEW_LAYERS = {
+    "Tanh": (Tanh(), [[-2.0, 0.1], [0.7, 3.0]]),
+    "ReLU": (ReLU(), [-1.5, 0.2, 2.0]),
+    "Dense": (Dense(3, 2, rng=0), np.ones((4, 3))),
+    "Dense without bias, one sample": (Dense(3, 2, bias=False, rng=1), [0.5, -1.0, 2.0]),
+    "a small network": (Sequential(Dense(2, 3, rng=2), Tanh(), Dense(3, 1, rng=3)), [[0.1, -0.2]]),
+}
+
+
+@pytest.mark.parametrize("layer, x", NEW_LAYERS.values(), ids=NEW_LAYERS)
 def test_the_new_layers_pass(layer, x):
     assert gradcheck(layer, x)
 
 
-@pytest.mark.parametrize(
-    "loss_fn, prediction, target",
-    [(MSELoss(), [0.5, -1.0], [0.0, 2.0]), (MSELoss(), 0.3, 0.7),
-     (CrossEntropyLoss(), [[1.0, 2.0, 3.0], [0.0, -1.0, 0.5]], [2, 0]),
-     (CrossEntropyLoss(), [0.2, -0.3], 1), (BCEWithLogitsLoss(), [-3.0, 0.5, 4.0], [0.0, 1.0, 0.3])],
-    ids=["MSELoss", "MSELoss, one sample", "CrossEntropyLoss", "CrossEntropyLoss, one sample", "BCEWithLogitsLoss"],
-)  # fmt: skip
+LOSSES = {
+    "MSELoss": (MSELoss(), [0.5, -1.0], [0.0, 2.0]),
+    "MSELoss, one sample": (MSELoss(), 0.3, 0.7),
+    "CrossEntropyLoss": (CrossEntropyLoss(), [[1.0, 2.0, 3.0], [0.0, -1.0, 0.5]], [2, 0]),
+    "CrossEntropyLoss, one sample": (CrossEntropyLoss(), [0.2, -0.3], 1),
+    "BCEWithLogitsLoss": (BCEWithLogitsLoss(), [-3.0, 0.5, 4.0], [0.0, 1.0, 0.3]),
+}
+
+
+@pytest.mark.parametrize("loss_fn, prediction, target", LOSSES.values(), ids=LOSSES)
 def test_losses_pass(loss_fn, prediction, target):
     assert gradcheck(loss_fn, prediction, target)
 
