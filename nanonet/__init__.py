@@ -26,7 +26,7 @@ from .layer import Layer
 from .linear import Linear
 from .loss import BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
 from .metrics import accuracy
-from .optim import SGD, Adam, Optimizer
+from .optim import SGD, Adam, Optimizer, TrainingWarning
 from .parameter import Parameter
 from .saving import load, save
 from .sequential import Sequential
@@ -54,6 +54,7 @@ __all__ = [
     "Sigmoid",
     "Tanh",
     "Trace",
+    "TrainingWarning",
     "accuracy",
     "batches",
     "gradcheck",

@@ -10,14 +10,11 @@ import numpy as np
 
 from ._checks import Value, as_value, copy_value
 from .layer import Layer
+from .optim import TrainingWarning
 
 #: A loss that grew this many steps in a row, by at least GROWTH_FACTOR overall, gets a warning.
 GROWING_STEPS = 10
 GROWTH_FACTOR = 2.0
-
-
-class TrainingWarning(UserWarning):
-    """A warning about how training goes: a loss that keeps growing, gradients never reset."""
 
 
 class History:

@@ -7,6 +7,7 @@ An optimizer sees `Parameter` objects only, never layers: it reads each
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Union
 
@@ -25,6 +26,16 @@ from ._checks import (
 from .parameter import Parameter
 
 ParameterList = Iterable[Union[Parameter, "tuple[str, Parameter]"]]
+
+
+class TrainingWarning(UserWarning):
+    """A warning about how training goes: a loss that keeps growing, gradients never reset.
+
+    Examples:
+        >>> import warnings
+        >>> issubclass(TrainingWarning, UserWarning)
+        True
+    """
 
 
 class Optimizer:
@@ -76,6 +87,7 @@ class Optimizer:
         self.names, self.parameters = _named_list(parameters, type(self).__name__)
         self.state: list[dict[str, Any]] = [{} for _ in self.parameters]
         self._numbers_only = all(type(p.value) is float for p in self.parameters)
+        self._warned = False
 
     @property
     def lr(self) -> float:
@@ -114,6 +126,8 @@ class Optimizer:
             grad = parameter.grad
             if type(grad) is not float or not math.isfinite(grad):
                 self._check_gradient(index)
+            if parameter.steps_since_zero_grad and not self._warned:
+                self._warn_not_reset(index)
         if self._numbers_only:  # plain floats: no numpy warnings to silence
             new_values = [
                 self.update(p.value, p.grad, s) for p, s in zip(parameters, self.state, strict=True)
@@ -133,6 +147,20 @@ class Optimizer:
                 np.copyto(value, new)  # in place: the parameter keeps its array
             else:
                 parameter.value = new
+            parameter.steps_since_zero_grad += 1
+
+    def _warn_not_reset(self, index: int) -> None:
+        """Warn (once) that a gradient still holds the last step's: zero_grad was not called."""
+        self._warned = True
+        parameter = self.parameters[index]
+        warnings.warn(
+            f"the gradient of {self.names[index]} was not reset since the last step (it is "
+            f"{_magnitude(parameter.grad)} in size now): backward adds to .grad, so without "
+            "optimizer.zero_grad() before each backward pass the gradients of every step add "
+            "up and the steps grow. Call optimizer.zero_grad() (or model.zero_grad()) first",
+            TrainingWarning,
+            stacklevel=3,
+        )
 
     def _check_gradient(self, index: int) -> None:
         """Raise if parameter ``index``'s gradient is not a finite value of its shape."""
@@ -446,6 +474,11 @@ class Adam(Optimizer):
         bias_correction2 = 1 - beta2**t
         denominator = np.sqrt(v) / bias_correction2**0.5 + self.eps
         return value - (self.lr / bias_correction1) * m / denominator
+
+
+def _magnitude(grad: Value) -> str:
+    """The largest absolute value of a gradient, for a message."""
+    return f"{float(np.max(np.abs(grad))):.4g}"
 
 
 def _copy(value: object) -> object:

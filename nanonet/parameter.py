@@ -37,6 +37,9 @@ class Parameter:
         grad (float | numpy.ndarray): dC/d(value), shaped like the value.
         name (str): The name under which a model last listed this parameter
             (``"0.weight"``), or ``""``; error messages use it.
+        steps_since_zero_grad (int): How many optimizer steps used this
+            gradient since `zero_grad` last reset it; more than one means
+            gradients of several steps are adding up.
 
     Raises:
         TypeError: If ``value`` is not a real number or an array of them.
@@ -56,7 +59,7 @@ class Parameter:
         (Parameter(1.5), 0.0)
     """
 
-    __slots__ = ("_value", "grad", "name")
+    __slots__ = ("_value", "grad", "name", "steps_since_zero_grad")
 
     def __init__(self, value: object) -> None:
         self._value: Value = copy_value(_checked(value, "Parameter value"))  # our own copy
@@ -100,6 +103,7 @@ class Parameter:
         """Reset the gradient to zero (a new zero of the value's shape)."""
         value = self._value
         self.grad = np.zeros_like(value) if isinstance(value, np.ndarray) else 0.0
+        self.steps_since_zero_grad = 0
 
     def __repr__(self) -> str:
         value = self._value

@@ -5,7 +5,22 @@ import math
 import numpy as np
 import pytest
 
-from nanonet import SGD, Layer, Linear, MSELoss, Parameter, Sequential, Sigmoid
+from nanonet import (
+    SGD,
+    Adam,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    Dense,
+    Layer,
+    Linear,
+    MSELoss,
+    Parameter,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    accuracy,
+    batches,
+)
 
 NON_NUMERIC = ["abc", None, object(), 1 + 2j, [1.0, "a"], np.array([1 + 1j]), {"x": 1}]
 
@@ -247,3 +262,67 @@ def test_a_non_finite_gradient_names_the_parameter_and_the_learning_rate(two_nod
     assert "the gradient of parameter '2.weight' is not finite" in message
     assert "lower the learning rate first (it is lr=1.5)" in message
     assert weights(model) == [2.0, 1.0, 0.5]  # exactly: no parameter was updated
+
+
+# -- a classifier: bad labels, targets and inputs are refused, the weights untouched --------
+
+
+X = np.array([[0.5, -1.0], [1.0, 2.0], [-0.3, 0.1]])
+BAD_STEPS = {
+    "float labels": (
+        CrossEntropyLoss,
+        X,
+        np.array([0.0, 1.0, 2.0]),
+        TypeError,
+        "integer class labels",
+    ),
+    "label out of range": (
+        CrossEntropyLoss,
+        X,
+        np.array([0, 1, 3]),
+        ValueError,
+        "from 0 to 2 .* got 3",
+    ),
+    "negative label": (CrossEntropyLoss, X, np.array([0, -1, 2]), ValueError, "got -1"),
+    "too few labels": (CrossEntropyLoss, X, np.array([0, 1]), ValueError, "one label per sample"),
+    "NaN input": (
+        CrossEntropyLoss,
+        np.array([[np.nan, 0.0]] * 3),
+        np.array([0, 1, 2]),
+        ValueError,
+        "prediction must be finite",
+    ),  # fmt: skip
+    "wrong width": (
+        CrossEntropyLoss,
+        np.ones((3, 5)),
+        np.array([0, 1, 2]),
+        ValueError,
+        "takes samples of 2 features",
+    ),  # fmt: skip
+    "BCE target above 1": (BCEWithLogitsLoss, X, np.full((3, 3), 2.0), ValueError, "0 or 1"),
+    "BCE target shape": (BCEWithLogitsLoss, X, np.ones(3), ValueError, "one target per logit"),
+    "BCE NaN target": (BCEWithLogitsLoss, X, np.full((3, 3), np.nan), ValueError, "0 or 1"),
+}
+
+
+@pytest.mark.parametrize("loss, x, target, error, message", BAD_STEPS.values(), ids=BAD_STEPS)
+def test_a_classifier_refuses_bad_data_and_keeps_its_weights(loss, x, target, error, message):
+    model = Sequential(Dense(2, 4, rng=0), ReLU(), Dense(4, 3, rng=1))
+    optimizer = Adam(model.parameters(), lr=0.1)
+    before = {name: value.copy() for name, value in model.state_dict().items()}
+    loss_fn = loss()
+    with pytest.raises(error, match=message):
+        loss_fn(model(x), target)
+        optimizer.zero_grad()
+        model.backward(loss_fn.backward())
+        optimizer.step()
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name])  # exactly: untouched
+    assert optimizer.state == [{}, {}, {}, {}]
+
+
+def test_batches_and_accuracy_name_the_problem():
+    with pytest.raises(ValueError, match="same number of samples, got 3 and 2"):
+        list(batches(X, np.array([0, 1]), 2))
+    with pytest.raises(ValueError, match=r"labels must have shape \(3,\)"):
+        accuracy(np.zeros((3, 2)), [0, 1])

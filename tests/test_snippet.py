@@ -32,7 +32,7 @@ def test_public_api():
             *["Loss", "MSELoss", "CrossEntropyLoss", "BCEWithLogitsLoss"],
             *["Optimizer", "SGD", "Adam", "batches", "one_hot", "train_test_split", "accuracy"],
             *["sigmoid", "softmax", "log_softmax", "gradcheck", "GradcheckError"],
-            *["save", "load", "trace", "Trace", "ChainRule", "History"],
+            *["save", "load", "trace", "Trace", "ChainRule", "History", "TrainingWarning"],
         ]
     )
     for name in nanonet.__all__:
