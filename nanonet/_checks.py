@@ -14,8 +14,9 @@ on the happy path.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from numbers import Real
-from typing import TypeGuard, Union
+from typing import TypeGuard, TypeVar, Union
 
 import numpy as np
 
@@ -23,6 +24,7 @@ import numpy as np
 Value = Union[float, np.ndarray]  # noqa: UP007 (an alias evaluated at run time)
 
 FLOAT64 = np.dtype(np.float64)
+T = TypeVar("T")
 
 # dtype kinds that hold real numbers: bool, signed int, unsigned int, float.
 _REAL_KINDS = "biuf"
@@ -36,6 +38,22 @@ def is_value(value: object) -> TypeGuard[Value]:
         (True, True, False, False)
     """
     return type(value) is float or (type(value) is np.ndarray and value.dtype is FLOAT64)
+
+
+@np.errstate(all="ignore")
+def quietly(function: Callable[..., T], *args: object) -> T:
+    """Call ``function(*args)`` with numpy's floating-point warnings off.
+
+    nanonet reports inf and NaN as errors where values enter a loss or an
+    optimizer, in the user's terms; a warning from deep inside numpy before
+    that would only be noise. (As a decorator, ``np.errstate`` costs half
+    what a ``with`` block does, on a path taken at every training step.)
+
+    Examples:
+        >>> print(quietly(np.divide, 1.0, np.zeros(1)))
+        [inf]
+    """
+    return function(*args)
 
 
 def as_value(value: object, name: str) -> Value:

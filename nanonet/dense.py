@@ -81,12 +81,13 @@ class Dense(Layer):
 
     def backward(self, grad: Value) -> Value:
         """Add dC/dW = grad.T @ x and dC/db = sum(grad) to the grads; return dC/dx = grad @ W."""
-        grad = np.asarray(grad)
-        out_features, in_features = self.weight.shape
-        grads = grad.reshape(-1, out_features)  # one sample is a batch of one
-        self.weight.grad += grads.T @ self.x.reshape(-1, in_features)
+        x, grad = self.x, np.asarray(grad)
+        if x.ndim == 1:  # one sample: the sum over the batch is the sample itself
+            self.weight.grad += np.outer(grad, x)
+        else:
+            self.weight.grad += grad.T @ x
         if self.bias is not None:
-            self.bias.grad += grads.sum(axis=0)
+            self.bias.grad += grad if x.ndim == 1 else grad.sum(axis=0)
         return grad @ self.weight.value
 
     def _samples(self, x: Value) -> np.ndarray:

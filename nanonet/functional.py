@@ -41,14 +41,15 @@ def sigmoid(x: object) -> Value:
         >>> sigmoid(-1000.0), sigmoid(float("inf"))
         (0.0, 1.0)
     """
-    if not is_value(x):
+    if type(x) is not float and not is_value(x):
         x = as_value(x, "x")
-    if isinstance(x, float):
+    if type(x) is float:
         try:
             return 1.0 / (1.0 + exp(-x))
         except OverflowError:  # x < -709.78
             e = exp(x)
             return e / (1.0 + e)
+    assert isinstance(x, np.ndarray)  # (for mypy: as_value gives a float or an array)
     # The textbook formula in one new array, computed in place (fewer temporaries
     # is what makes a large batch fast); numpy reports the rare overflow.
     out = np.negative(x)
@@ -96,7 +97,8 @@ def log_softmax(x: object, axis: int = -1) -> np.ndarray:
         >>> print(log_softmax([1000.0, 0.0]))
         [    0. -1000.]
     """
-    x = np.asarray(as_value(x, "x"))
+    if not isinstance(x, np.ndarray):
+        x = np.asarray(as_value(x, "x"))
     shifted = x - np.max(x, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 

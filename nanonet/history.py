@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ._checks import Value, as_value, copy_value
+from ._format import format_number
 from .layer import Layer
 from .optim import TrainingWarning
 
@@ -32,9 +33,10 @@ class History:
     Recording copies every chosen parameter at every step, so for a large
     network choose a few by name (or none: the loss alone costs nothing).
 
-    If the loss grows for 10 steps in a row, to at least twice what it
-    was, `record` warns (a `TrainingWarning`) that the training is
-    diverging.
+    `record` warns (a `TrainingWarning`) when the loss has grown for 10
+    steps in a row, to at least twice what it was: the training is
+    diverging; and when a gradient was not reset since the last step:
+    ``zero_grad()`` is missing, and the gradients of every step add up.
 
     Args:
         model: The model whose parameters to record.
@@ -80,10 +82,13 @@ class History:
                     f"the model has no parameter named {name!r}; it has: {', '.join(parameters)}"
                 )
         self._parameters = [(name, parameters[name]) for name in chosen]
+        self._everyone = list(parameters.items())  # all, to see whose gradient is never reset
+        self._resets: list[int] | None = None  # each parameter's grad_resets at the last record
         self._values: dict[str, list[Value]] = {name: [] for name in chosen}
         self._loss: list[float] = []
         self._output: list[Value] = []
-        self._warned = False
+        self._warned = False  # (each warning is given once)
+        self._warned_grad = False
 
     def record(self, loss: float, output: object = None) -> None:
         """Record one step: ``loss``, the chosen parameters' current values, and ``output``.
@@ -99,7 +104,8 @@ class History:
 
         Warns:
             TrainingWarning: When the loss has grown for 10 steps in a row
-                to at least twice what it was (once per History).
+                to at least twice what it was, or a parameter's gradient was
+                not reset since the last step (each once per History).
         """
         number = as_value(loss, "loss")
         if not isinstance(number, float):
@@ -114,6 +120,28 @@ class History:
             self._values[name].append(copy_value(parameter.value))
         if not self._warned:
             self._warn_if_diverging()
+        if not self._warned_grad:
+            self._warn_if_never_reset()
+
+    def _warn_if_never_reset(self) -> None:
+        """Warn once if a non-zero gradient was not reset since the last record."""
+        resets = [parameter.grad_resets for _, parameter in self._everyone]
+        if self._resets is not None:
+            for (name, parameter), now, before in zip(
+                self._everyone, resets, self._resets, strict=True
+            ):
+                if now == before and np.any(parameter.grad):
+                    self._warned_grad = True
+                    warnings.warn(
+                        f"the gradient of {name!r} was not reset since the last step, so it adds "
+                        f"up the gradients of several steps (it is {format_number(parameter.grad)} "
+                        "now): backward adds to .grad, and only zero_grad() resets it. Call "
+                        "optimizer.zero_grad() before each backward pass",
+                        TrainingWarning,
+                        stacklevel=3,
+                    )
+                    break
+        self._resets = resets
 
     def _warn_if_diverging(self) -> None:
         """Warn once if the last GROWING_STEPS losses each grew, by GROWTH_FACTOR in all."""

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
-
-import numpy as np
 
 from . import _display, _state
-from ._checks import Value, as_value, is_value
+from ._checks import Value, as_value, is_value, quietly
 from ._state import IncompatibleKeys
 from .parameter import Parameter
 
@@ -74,10 +71,10 @@ class Layer:
         if type(x) is float:  # one number: the fast path
             y = self.forward(x)
         else:
-            x = as_value(x, f"input of {type(self).__name__}")
-            with np.errstate(all="ignore"):  # inf and NaN are reported where they enter a loss
-                y = self.forward(x)
-        if not is_value(y):
+            if not is_value(x):
+                x = as_value(x, f"input of {type(self).__name__}")
+            y = quietly(self.forward, x)  # inf and NaN are reported where they enter a loss
+        if type(y) is not float and not is_value(y):
             y = as_value(y, f"what {type(self).__name__}.forward() returned")
         return y
 
@@ -103,21 +100,6 @@ class Layer:
             effect, dC/d(parameter) is added to each parameter's ``.grad``.
         """
         raise NotImplementedError(f"{type(self).__name__} must implement backward(grad)")
-
-    if not TYPE_CHECKING:  # (mypy would take every attribute to exist)
-
-        def __getattr__(self, name: str) -> object:
-            """Called only for a missing attribute: say what usually causes that.
-
-            Layers set the values backward needs (``self.x = x``) in forward,
-            so a backward before any forward finds them missing.
-            """
-            if name.startswith("__"):
-                raise AttributeError(name)
-            raise AttributeError(
-                f"{type(self).__name__} has no attribute {name!r} yet: if forward() sets it, "
-                f"run a forward pass first (call the layer, layer(x)); backward() needs one"
-            )
 
     # -- finding parameters and sub-layers ---------------------------------
 

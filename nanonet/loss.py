@@ -8,12 +8,21 @@ backward pass starts from.
 
 from __future__ import annotations
 
-import math
+from math import isfinite
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._checks import Value, as_value, describe_nonfinite, is_finite, largest_magnitude, shape_of
+from ._checks import (
+    Value,
+    as_value,
+    describe_nonfinite,
+    is_finite,
+    is_value,
+    largest_magnitude,
+    quietly,
+    shape_of,
+)
 from .functional import log_softmax, sigmoid
 
 
@@ -69,15 +78,20 @@ class Loss:
             FloatingPointError: If the loss is inf or NaN although both are
                 finite: the training is diverging.
         """
-        if type(prediction) is not float or not math.isfinite(prediction):
-            prediction = _checked_prediction(prediction)
-        target = self.check_target(target, prediction)
         if type(prediction) is float:  # one sample: the fast path
+            if not isfinite(prediction):
+                _check_finite(prediction, "prediction")
+            target = self.check_target(target, prediction)
             loss = self.forward(prediction, target)
         else:
-            with np.errstate(all="ignore"):  # an overflow is reported just below
-                loss = self.forward(prediction, target)
-        if not math.isfinite(loss):
+            if not is_value(prediction):
+                prediction = as_value(prediction, "prediction")
+            if isinstance(prediction, np.ndarray) and prediction.size == 0:
+                raise ValueError("prediction must not be an empty array")
+            target = self.check_target(target, prediction)
+            loss = quietly(self.forward, prediction, target)  # inf and NaN: see just below
+        if not isfinite(loss):
+            _check_finite(prediction, "prediction")  # a non-finite input is the likely cause
             raise FloatingPointError(
                 f"{type(self).__name__} is {loss} although the prediction and the target are "
                 f"finite (the largest prediction is {largest_magnitude(prediction):.3g} in "
@@ -96,8 +110,9 @@ class Loss:
             TypeError: If ``target`` is not a number or an array of them.
             ValueError: If it contains inf or NaN, or does not fit.
         """
-        if type(target) is not float:
-            target = as_value(target, "target")
+        if type(target) is float and isfinite(target):  # one number: nothing more to check
+            return target
+        target = as_value(target, "target")
         if type(target) is not float and shape_of(target) != shape_of(prediction):
             raise ValueError(
                 f"target must have the shape of the prediction {shape_of(prediction)} "
@@ -170,7 +185,7 @@ class MSELoss(Loss):
     def backward(self) -> Value:
         """Return ``(prediction - target) / N``, a new array for N elements (N = 1 for a number)."""
         diff = self.diff
-        return diff / diff.size if isinstance(diff, np.ndarray) else diff
+        return diff if type(diff) is float else diff / diff.size  # type: ignore[union-attr]
 
 
 class CrossEntropyLoss(Loss):
@@ -198,27 +213,23 @@ class CrossEntropyLoss(Loss):
          [ 0.1667  0.1667 -0.3333]]
     """
 
-    __slots__ = ("probabilities", "labels", "one_sample")
-    probabilities: np.ndarray  # softmax of the logits, shape (N, C), set by forward
-    labels: np.ndarray  # shape (N,)
-    one_sample: bool  # whether the logits were one sample, shape (C,)
+    __slots__ = ("log_probabilities", "at_labels")
+    log_probabilities: np.ndarray  # log softmax of the logits, shaped like them, set by forward
+    at_labels: tuple  # where each sample's label is: (samples, labels), or (label,) for one
 
     def forward(self, prediction: Value, target: Value) -> float:
-        """Return the mean of ``-log softmax(logits)[label]`` and keep the probabilities."""
-        self.one_sample = np.ndim(prediction) == 1
-        logits = np.atleast_2d(prediction)  # one sample is a batch of one
-        labels = np.reshape(target, -1)
-        log_probabilities = log_softmax(logits)
-        self.probabilities, self.labels = np.exp(log_probabilities), labels
-        return -float(np.mean(log_probabilities[np.arange(len(labels)), labels]))
+        """Return the mean of ``-log softmax(logits)[label]`` and keep the log-probabilities."""
+        self.log_probabilities = log_softmax(prediction)
+        labels = np.asarray(target)
+        self.at_labels = (np.arange(labels.size), labels) if labels.ndim else (labels,)
+        return -float(np.mean(self.log_probabilities[self.at_labels]))
 
     def backward(self) -> Value:
         """Return ``(softmax(logits) - one_hot(labels)) / N``."""
-        n = len(self.labels)
-        grad = self.probabilities.copy()
-        grad[np.arange(n), self.labels] -= 1.0  # p - one_hot(label)
-        grad /= n
-        return grad[0] if self.one_sample else grad
+        grad = np.exp(self.log_probabilities)  # softmax(logits): a new array
+        grad[self.at_labels] -= 1.0  # p - one_hot(label)
+        grad /= self.at_labels[-1].size  # the mean over the N samples
+        return grad
 
     def check_target(self, target: object, prediction: Value) -> Value:
         """Check that ``target`` holds one class index (an integer in 0..C-1) per sample.
@@ -234,20 +245,12 @@ class CrossEntropyLoss(Loss):
                 "CrossEntropyLoss needs logits of shape (N, C), one row of C class scores per "
                 f"sample, or (C,) for one sample; got shape {shape}"
             )
-        labels = np.asarray(target) if isinstance(target, (list, tuple, np.ndarray)) else target
-        if isinstance(labels, (bool, np.bool_)) or not isinstance(
-            labels, (int, np.integer, np.ndarray)
-        ):
-            raise TypeError(
-                "CrossEntropyLoss needs integer class labels (0 to C-1), "
-                f"got {type(target).__name__}"
-            )
-        labels = np.asarray(labels)
-        if labels.dtype.kind not in "iu":
+        labels = np.asarray(target)
+        if labels.dtype.kind not in "iu":  # (bool, float, text and objects are not labels)
+            got = f"an array of dtype {labels.dtype}" if labels.ndim else type(target).__name__
             hint = "; convert them with labels.astype(int)" if labels.dtype.kind == "f" else ""
             raise TypeError(
-                "CrossEntropyLoss needs integer class labels (0 to C-1), got an array of "
-                f"dtype {labels.dtype}{hint}"
+                f"CrossEntropyLoss needs integer class labels (0 to C-1), got {got}{hint}"
             )
         expected = shape[:1] if len(shape) == 2 else ()
         if labels.shape != expected:
@@ -262,7 +265,7 @@ class CrossEntropyLoss(Loss):
                 f"CrossEntropyLoss labels must be class indices from 0 to {classes - 1} "
                 f"(the logits have {classes} classes), got {bad}"
             )
-        return labels.astype(np.int64)
+        return labels.astype(np.int64, copy=False)
 
 
 class BCEWithLogitsLoss(Loss):
@@ -320,20 +323,13 @@ class BCEWithLogitsLoss(Loss):
         return target
 
 
-def _checked_prediction(prediction: object) -> Value:
-    """The prediction as a float or float64 array: numeric, finite and not empty."""
-    prediction = as_value(prediction, "prediction")
-    if isinstance(prediction, np.ndarray) and prediction.size == 0:
-        raise ValueError("prediction must not be an empty array")
-    if not is_finite(prediction):
-        raise ValueError(
-            f"prediction must be finite, but {describe_nonfinite(prediction)}; if the "
-            "network's input was finite, the training has diverged: lower the learning rate"
-        )
-    return prediction
-
-
 def _check_finite(value: Value, name: str) -> None:
     """Raise ValueError if ``value`` contains inf or NaN, naming ``name``."""
     if not is_finite(value):
-        raise ValueError(f"{name} must be finite, but {describe_nonfinite(value)}")
+        hint = ""
+        if name == "prediction":
+            hint = (
+                "; if the network's input was finite, the training has diverged: "
+                "lower the learning rate"
+            )
+        raise ValueError(f"{name} must be finite, but {describe_nonfinite(value)}{hint}")

@@ -6,14 +6,14 @@ An optimizer sees `Parameter` objects only, never layers: it reads each
 
 from __future__ import annotations
 
-import math
-import warnings
 from collections.abc import Iterable, Mapping
+from math import isfinite, sqrt
 from typing import Any, ClassVar, Union
 
 import numpy as np
 
 from ._checks import (
+    FLOAT64,
     Value,
     as_positive_number,
     as_real_number,
@@ -21,6 +21,7 @@ from ._checks import (
     copy_value,
     describe_nonfinite,
     is_finite,
+    quietly,
     shape_of,
 )
 from .parameter import Parameter
@@ -47,11 +48,12 @@ class Optimizer:
     finite-step guarantee. A subclass implements one method with the math,
     ``update(value, grad, state)``, which returns the parameter's new value.
 
-    `step` checks every gradient, then computes every new value, then
-    writes them all. If a gradient or a new value is inf or NaN, it raises
-    before writing anything: either every parameter takes its step, or
-    none does. (The optimizer's own state, such as momentum, may have
-    advanced for that failed step; load a saved `state_dict` to resume.)
+    `step` computes every new value, checks them all, and only then writes
+    them. If a gradient or a new value is inf or NaN, it raises before
+    writing anything: either every parameter takes its step, or none does.
+    (The optimizer's own state, such as momentum or Adam's averages, may
+    have taken in the failed gradients: make a new optimizer, or load a
+    saved `state_dict`, before going on.)
 
     Args:
         parameters: The parameters to train, usually ``model.parameters()``;
@@ -87,7 +89,9 @@ class Optimizer:
         self.names, self.parameters = _named_list(parameters, type(self).__name__)
         self.state: list[dict[str, Any]] = [{} for _ in self.parameters]
         self._numbers_only = all(type(p.value) is float for p in self.parameters)
-        self._warned = False
+        # (parameter, its state) pairs: `step` runs over them every step. (zip's strict=True
+        # costs time there; the lengths match by construction.)
+        self._pairs = list(zip(self.parameters, self.state, strict=True))
 
     @property
     def lr(self) -> float:
@@ -116,51 +120,59 @@ class Optimizer:
         """Update every parameter with `update`: all of them, or (on an error) none.
 
         Raises:
-            FloatingPointError: If a gradient or a new value is inf or NaN
-                (the training is diverging). The message names the
-                parameter and the learning rate.
+            FloatingPointError: If a new value is inf or NaN, because its
+                gradient is or because the update overflows (the training is
+                diverging). The message names the parameter and the learning
+                rate.
             ValueError: If a gradient's shape differs from its value's.
         """
-        parameters = self.parameters
-        for index, parameter in enumerate(parameters):
-            grad = parameter.grad
-            if type(grad) is not float or not math.isfinite(grad):
-                self._check_gradient(index)
-            if parameter.steps_since_zero_grad and not self._warned:
-                self._warn_not_reset(index)
-        if self._numbers_only:  # plain floats: no numpy warnings to silence
-            new_values = [
-                self.update(p.value, p.grad, s) for p, s in zip(parameters, self.state, strict=True)
-            ]
-        else:
-            with np.errstate(all="ignore"):  # an overflow is reported just below
-                new_values = [
-                    self.update(p.value, p.grad, s)
-                    for p, s in zip(parameters, self.state, strict=True)
-                ]
-        for index, new in enumerate(new_values):
-            if type(new) is not float or not math.isfinite(new):
-                new_values[index] = self._checked_new_value(index, new)
-        for parameter, new in zip(parameters, new_values, strict=True):
-            value = parameter.value
-            if isinstance(value, np.ndarray):
-                np.copyto(value, new)  # in place: the parameter keeps its array
+        if self._numbers_only:  # one number per parameter, as in the chapter
+            self._step_numbers()
+            return
+        new_values = quietly(self._new_values)  # an overflow is reported, not warned about
+        # All checked: write them, into the parameter's own storage (`value =` would check
+        # again what was just checked).
+        for (parameter, _), new in zip(self._pairs, new_values, strict=False):
+            if type(new) is float:
+                parameter._value = new
             else:
-                parameter.value = new
-            parameter.steps_since_zero_grad += 1
+                np.copyto(parameter.value, new)  # in place: the parameter keeps its array
 
-    def _warn_not_reset(self, index: int) -> None:
-        """Warn (once) that a gradient still holds the last step's: zero_grad was not called."""
-        self._warned = True
-        parameter = self.parameters[index]
-        warnings.warn(
-            f"the gradient of {self.names[index]} was not reset since the last step (it is "
-            f"{_magnitude(parameter.grad)} in size now): backward adds to .grad, so without "
-            "optimizer.zero_grad() before each backward pass the gradients of every step add "
-            "up and the steps grow. Call optimizer.zero_grad() (or model.zero_grad()) first",
-            TrainingWarning,
-            stacklevel=3,
-        )
+    def _step_numbers(self) -> None:
+        """`step` when every parameter is one number: write each new value once it is
+        checked, and put the old ones back if a later one fails (a float is its own copy)."""
+        update = self.update
+        old_values: list[Value] = []
+        for parameter, state in self._pairs:
+            value, grad = parameter._value, parameter.grad
+            new = update(value, grad, state)
+            if type(new) is not float or not isfinite(new):
+                try:
+                    new = float(self._checked_new_value(len(old_values), new))
+                except BaseException:  # put back what was written, then report
+                    for done, old in zip(self.parameters, old_values, strict=False):
+                        done._value = old
+                    raise
+            parameter._value = new
+            old_values.append(value)
+
+    def _new_values(self) -> list[Value]:
+        """Every parameter's new value from `update`, checked: finite, and of its shape."""
+        new_values: list[Value] = []
+        update = self.update
+        for parameter, state in self._pairs:
+            value, grad = parameter._value, parameter.grad
+            if type(grad) is not float and (
+                type(grad) is not np.ndarray
+                or type(value) is not np.ndarray
+                or grad.shape != value.shape
+            ):
+                self._check_gradient(len(new_values))  # a gradient unlike its parameter
+            new = update(value, grad, state)
+            if type(new) is not float or not isfinite(new):  # an array, or a problem
+                new = self._checked_new_value(len(new_values), new)
+            new_values.append(new)
+        return new_values
 
     def _check_gradient(self, index: int) -> None:
         """Raise if parameter ``index``'s gradient is not a finite value of its shape."""
@@ -179,16 +191,22 @@ class Optimizer:
             )
 
     def _checked_new_value(self, index: int, new: object) -> Value:
-        """``new`` as a value of parameter ``index``'s shape, or raise if it is not finite."""
-        name, parameter = self.names[index], self.parameters[index]
-        new = as_value(new, f"the new value of {name}")
+        """``new`` as a finite value of parameter ``index``'s shape, or raise saying why not."""
+        parameter = self.parameters[index]
+        if type(new) is not np.ndarray or new.dtype is not FLOAT64:
+            new = as_value(new, f"the new value of {self.names[index]}")
         if shape_of(new) != parameter.shape or not is_finite(new):
-            raise FloatingPointError(
-                f"the update of {name} overflows: its new value is not finite. The training "
-                f"is diverging: lower the learning rate first (it is lr={self.lr}); no "
-                "parameter was updated"
-            )
+            self._fail(index)
         return new
+
+    def _fail(self, index: int) -> None:
+        """Raise for a new value that is not finite: name the gradient if it is the cause."""
+        self._check_gradient(index)
+        raise FloatingPointError(
+            f"the update of {self.names[index]} overflows: its new value is not finite. The "
+            f"training is diverging: lower the learning rate first (it is lr={self.lr}); no "
+            "parameter was updated"
+        )
 
     def zero_grad(self) -> None:
         """Reset the gradient of every parameter to zero."""
@@ -291,7 +309,9 @@ class Optimizer:
                 f"cannot load this state into {owner}; {len(problems)} problem(s):\n  "
                 + "\n  ".join(problems)
             )
-        self.state = new_state
+        for own, new in zip(self.state, new_state, strict=True):
+            own.clear()  # (in place: `step` keeps these dicts)
+            own.update(new)
 
     def _checked_state(self, index: int, key: str, value: object) -> object:
         """A copy of one state entry: a step count, or a finite value shaped as the parameter."""
@@ -373,16 +393,19 @@ class SGD(Optimizer):
 
     def update(self, value: Value, grad: Value, state: dict[str, Any]) -> Value:
         """Return ``value - lr * grad``, or with momentum ``value - lr * b``."""
-        if self.momentum:
+        momentum = self._momentum
+        if momentum:
             buffer = state.get("momentum_buffer")
             if buffer is None:
                 buffer = copy_value(grad)  # the first step: b = dC/dw
             else:
-                buffer *= self.momentum  # b <- momentum * b + dC/dw, in place
+                buffer *= momentum  # b <- momentum * b + dC/dw, in place
                 buffer += grad
             state["momentum_buffer"] = buffer  # (a float is a new object: store it back)
             grad = buffer
-        return value - self.lr * grad
+        new = grad * -self._lr  # the step's one new array (or number) ...
+        new += value  # ... becomes value - lr * grad, as PyTorch adds -lr * grad
+        return new
 
 
 class Adam(Optimizer):
@@ -465,20 +488,29 @@ class Adam(Optimizer):
             state.update(step=0, exp_avg=copy_value(zero), exp_avg_sq=copy_value(zero))
         state["step"] += 1
         t = state["step"]
+        step_size = self.lr / (1 - beta1**t)
+        bias_correction2_sqrt = (1 - beta2**t) ** 0.5
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        m += (1 - beta1) * (grad - m)  # m <- beta1 * m + (1 - beta1) * g, as PyTorch writes it
-        v *= beta2  # v <- beta2 * v + (1 - beta2) * g**2
-        v += (1 - beta2) * grad * grad
-        state["exp_avg"], state["exp_avg_sq"] = m, v  # (floats are new objects: store them back)
-        bias_correction1 = 1 - beta1**t
-        bias_correction2 = 1 - beta2**t
-        denominator = np.sqrt(v) / bias_correction2**0.5 + self.eps
-        return value - (self.lr / bias_correction1) * m / denominator
-
-
-def _magnitude(grad: Value) -> str:
-    """The largest absolute value of a gradient, for a message."""
-    return f"{float(np.max(np.abs(grad))):.4g}"
+        if not isinstance(value, np.ndarray):  # one number: the formulas as they read
+            m += (1 - beta1) * (grad - m)  # m <- beta1 * m + (1 - beta1) * g, as PyTorch writes it
+            v = beta2 * v + (1 - beta2) * grad * grad
+            state["exp_avg"], state["exp_avg_sq"] = m, v
+            return value - step_size * m / (sqrt(v) / bias_correction2_sqrt + self.eps)
+        # An array: the same formulas, in place, with one new array (it becomes the new value).
+        new = np.subtract(grad, m)
+        new *= 1 - beta1
+        m += new  # m <- m + (1 - beta1) * (g - m)
+        np.multiply(grad, 1 - beta2, out=new)
+        new *= grad
+        v *= beta2
+        v += new  # v <- beta2 * v + (1 - beta2) * g * g
+        np.sqrt(v, out=new)
+        new /= bias_correction2_sqrt
+        new += self.eps  # the denominator, sqrt(v_hat) + eps
+        np.divide(m, new, out=new)
+        new *= -step_size
+        new += value  # value - lr * m_hat / (sqrt(v_hat) + eps)
+        return new
 
 
 def _copy(value: object) -> object:

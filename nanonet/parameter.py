@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+from math import isfinite
 from typing import Any
 
 import numpy as np
@@ -37,9 +37,8 @@ class Parameter:
         grad (float | numpy.ndarray): dC/d(value), shaped like the value.
         name (str): The name under which a model last listed this parameter
             (``"0.weight"``), or ``""``; error messages use it.
-        steps_since_zero_grad (int): How many optimizer steps used this
-            gradient since `zero_grad` last reset it; more than one means
-            gradients of several steps are adding up.
+        grad_resets (int): How many times `zero_grad` has reset the gradient
+            (`nanonet.History` uses it to see a missing ``zero_grad()``).
 
     Raises:
         TypeError: If ``value`` is not a real number or an array of them.
@@ -59,12 +58,13 @@ class Parameter:
         (Parameter(1.5), 0.0)
     """
 
-    __slots__ = ("_value", "grad", "name", "steps_since_zero_grad")
+    __slots__ = ("_value", "grad", "name", "grad_resets")
 
     def __init__(self, value: object) -> None:
         self._value: Value = copy_value(_checked(value, "Parameter value"))  # our own copy
         self.grad: Value = 0.0
         self.name = ""
+        self.grad_resets = 0
         self.zero_grad()
 
     @property
@@ -79,7 +79,7 @@ class Parameter:
     @value.setter
     def value(self, value: object) -> None:
         own = self._value
-        if type(value) is float and type(own) is float and math.isfinite(value):
+        if type(value) is float and type(own) is float and isfinite(value):
             self._value = value  # one number: the common case, already checked
             return
         label = f"Parameter {self.name!r} value" if self.name else "Parameter value"
@@ -102,8 +102,8 @@ class Parameter:
     def zero_grad(self) -> None:
         """Reset the gradient to zero (a new zero of the value's shape)."""
         value = self._value
-        self.grad = np.zeros_like(value) if isinstance(value, np.ndarray) else 0.0
-        self.steps_since_zero_grad = 0
+        self.grad = np.zeros(value.shape) if isinstance(value, np.ndarray) else 0.0
+        self.grad_resets += 1
 
     def __repr__(self) -> str:
         value = self._value

@@ -7,7 +7,7 @@ from typing import overload
 
 import numpy as np
 
-from ._checks import FLOAT64, Value, as_value, shape_of
+from ._checks import FLOAT64, Value, as_value, is_value, quietly, shape_of
 from .layer import Layer
 
 
@@ -47,7 +47,7 @@ class Sequential(Layer):
         ['0.weight', '2.weight', '4.weight']
     """
 
-    __slots__ = ("_layers", "_output_shape")
+    __slots__ = ("_layers", "_reversed", "_output_shape")
 
     def __init__(self, *layers: Layer) -> None:
         for index, layer in enumerate(layers):
@@ -57,6 +57,7 @@ class Sequential(Layer):
                     f"{type(layer).__name__}: {layer!r}"
                 )
         self._layers = layers
+        self._reversed = layers[::-1]  # the order of the backward pass
         self._output_shape: tuple[int, ...] | None = None  # None: no forward to go back through
 
     def forward(self, x: Value) -> Value:
@@ -66,7 +67,7 @@ class Sequential(Layer):
             x = layer.forward(x)
             if type(x) is not float and (type(x) is not np.ndarray or x.dtype is not FLOAT64):
                 x = self._checked(x, layer, "forward")
-        self._output_shape = shape_of(x)
+        self._output_shape = x.shape if isinstance(x, np.ndarray) else ()
         return x
 
     def backward(self, grad: Value) -> Value:
@@ -87,19 +88,27 @@ class Sequential(Layer):
                 "second one would add every gradient again (as PyTorch, nanonet refuses it)"
             )
         self._output_shape = None
-        if type(grad) is float and shape == ():  # one sample: the fast path
-            return self._backward(grad)
-        grad = as_value(grad, "grad given to Sequential.backward()")
+        if type(grad) is not float or shape != ():  # (one number needs no more checks)
+            return self._backward_array(grad, shape)
+        for layer in self._reversed:
+            grad = layer.backward(grad)
+            if type(grad) is not float:
+                grad = self._checked(grad, layer, "backward")
+        return grad
+
+    def _backward_array(self, grad: Value, shape: tuple[int, ...]) -> Value:
+        """Backward for an array: check ``grad`` against the output's shape, then run."""
+        if not is_value(grad):
+            grad = as_value(grad, "grad given to Sequential.backward()")
         if shape_of(grad) != shape:
             raise ValueError(
                 f"grad given to Sequential.backward() must have the shape of the model's "
                 f"output {shape}, got shape {shape_of(grad)}"
             )
-        with np.errstate(all="ignore"):  # inf and NaN are reported where they enter the loss
-            return self._backward(grad)
+        return quietly(self._backward, grad)  # inf and NaN are reported where they enter a loss
 
     def _backward(self, grad: Value) -> Value:
-        for layer in reversed(self._layers):
+        for layer in self._reversed:
             grad = layer.backward(grad)
             if type(grad) is not float and (
                 type(grad) is not np.ndarray or grad.dtype is not FLOAT64

@@ -372,12 +372,12 @@ case(
     ValueError,
     "rng must be a non-negative seed",
 )
-for name, make in {"Linear": lambda m: m[0], "Sigmoid": lambda m: m[1]}.items():
-    case(
+for name, make, cached in [("Linear", lambda m: m[0], "x"), ("Sigmoid", lambda m: m[1], "s")]:
+    case(  # a bare layer: its cached value is missing (a model says more, below)
         f"{name} backward before forward",
         lambda m, t, make=make: make(m).backward(1.0),
         AttributeError,
-        r"run a forward pass first",
+        f"'{name}' object has no attribute '{cached}'",
     )
 case(
     "Sequential backward before forward",

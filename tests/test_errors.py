@@ -147,10 +147,10 @@ def test_sgd_rejects_a_non_numeric_learning_rate(lr):
         SGD([Parameter(1.0)], lr=lr)
 
 
-@pytest.mark.parametrize("kind", ["Linear", "Sigmoid"])
-def test_a_layers_backward_before_forward_says_so(kind):
+@pytest.mark.parametrize("kind, cached", [("Linear", "x"), ("Sigmoid", "s")])
+def test_a_bare_layers_backward_before_forward_names_the_missing_value(kind, cached):
     layer = {"Linear": Linear(1.0), "Sigmoid": Sigmoid()}[kind]
-    with pytest.raises(AttributeError, match=r"run a forward pass first \(call the layer"):
+    with pytest.raises(AttributeError, match=f"'{kind}' object has no attribute '{cached}'"):
         layer.backward(1.0)
     assert all(p.grad == 0.0 for p in layer.parameters())
 

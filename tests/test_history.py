@@ -172,3 +172,34 @@ def test_a_noisy_or_slowly_rising_loss_is_not_warned_about(two_node):
         history.record(loss)
     for k in range(20):
         history.record(1.0 + 0.01 * k)  # grows 20 steps in a row, but by less than 2x
+
+
+def test_a_missing_zero_grad_is_named_with_the_numbers(two_node):
+    model = two_node()
+    loss_fn, optimizer, history = MSELoss(), SGD(model.parameters(), lr=0.1), History(model)
+    loss_fn(model(2.0), 0.7)
+    model.backward(loss_fn.backward())
+    optimizer.step()
+    history.record(0.5)
+    loss_fn(model(2.0), 0.7)
+    model.backward(loss_fn.backward())  # no zero_grad: the gradients add up
+    optimizer.step()
+    with pytest.warns(TrainingWarning) as record:
+        history.record(0.4)
+    (warning,) = record
+    message = str(warning.message)
+    assert "the gradient of '0.weight' was not reset since the last step" in message
+    assert "adds up the gradients of several steps (it is -0.00" in message
+    assert "Call optimizer.zero_grad() before each backward pass" in message
+    history.record(0.3)  # once per History: no second warning (pytest errors on warnings)
+
+
+def test_zero_grad_before_each_backward_gives_no_warning(two_node):
+    model = two_node()
+    loss_fn, optimizer, history = MSELoss(), SGD(model.parameters(), lr=0.1), History(model)
+    for _ in range(3):  # pytest turns warnings into errors
+        loss_fn(model(2.0), 0.7)
+        model.zero_grad()  # the model's zero_grad counts too
+        model.backward(loss_fn.backward())
+        optimizer.step()
+        history.record(0.5)
