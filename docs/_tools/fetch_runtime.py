@@ -90,11 +90,11 @@ def expected_files(lock: dict) -> dict[str, str]:
     return files
 
 
-def verify(folder: Path = CACHE) -> list[str] | None:
+def verify(folder: Path | None = None) -> list[str] | None:
     """Check a cache folder.
 
     Args:
-        folder: the folder to check.
+        folder: the folder to check; by default the cache.
 
     Returns:
         The names of its files, in the order the site copies them, or None if
@@ -103,6 +103,7 @@ def verify(folder: Path = CACHE) -> list[str] | None:
     Raises:
         VerificationError: a file is there but its sha256 is wrong.
     """
+    folder = folder or CACHE
     if not (folder / LOCK).is_file():
         return None
     check(folder / LOCK, RUNTIME_SHA256[LOCK])
@@ -156,11 +157,11 @@ def fetch_packages(lock: dict, work: Path, into: Path) -> None:
             check(into / wheel, digest)
 
 
-def fetch(cache: Path = CACHE) -> list[str]:
+def fetch(cache: Path | None = None) -> list[str]:
     """Fill the cache unless it is already complete and verified.
 
     Args:
-        cache: the folder to fill.
+        cache: the folder to fill; by default the cache.
 
     Returns:
         The names of the files in the cache.
@@ -169,6 +170,7 @@ def fetch(cache: Path = CACHE) -> list[str]:
         VerificationError: a fetched or cached file has the wrong sha256.
         FetchError: a registry could not be reached.
     """
+    cache = cache or CACHE
     files = verify(cache)
     if files is not None:
         return files
