@@ -224,13 +224,13 @@
       this.blocks = nodes.map((node, index) => new Block(this, node, index));
       this.python = null;
       this.next = 0; // the first block that has not run in this Python
+      this.running = null; // the block running now
       this.busy = false;
     }
 
     async run(target) {
       if (this.busy) return;
       if (!this.packages) {
-        target.showNote(NOT_INCLUDED);
         target.say(NOT_INCLUDED);
         return;
       }
@@ -240,24 +240,26 @@
       target.stopButton.hidden = false;
       if (hadFocus) target.stopButton.focus(); // a disabled button loses the keyboard focus
       target.setBusy(true);
+      let started = false;
       try {
         if (!this.python) {
           target.say("Loading Python (step 1 of 3)…", 1);
           this.python = new Python(this.packages, (message) => target.say(message.text, message.step));
         }
         await this.python.ready;
+        started = true;
         for (let index = this.next; index < target.index; index++) {
           if (!(await this.runBlock(this.blocks[index], target))) {
-            target.say(`Block ${index + 1} above raised an error: fix it, then run again.`);
+            target.say(`Code block ${index + 1} above raised an error: fix it, then run again.`);
             return;
           }
         }
         await this.runBlock(target, target);
       } catch (error) {
         if (!(error instanceof Stopped)) {
-          this.python.stop();
-          this.python = null; // the next Run tries again from the start
-          target.say(`Could not start the in-page Python: ${error.message}`);
+          this.stop(null); // the next Run starts a fresh Python
+          const what = started ? "The in-page Python failed" : "Could not start the in-page Python";
+          target.say(`${what}: ${error.message}`);
         }
       } finally {
         this.busy = false;
@@ -270,6 +272,7 @@
 
     // Run one block, its output shown below it; true unless it raised.
     async runBlock(block, target) {
+      this.running = block;
       block.setBusy(true);
       block.clear();
       block.say("Running…");
@@ -289,18 +292,22 @@
         this.next = Math.max(this.next, block.index + 1);
         return true;
       } finally {
+        this.running = null;
         if (block !== target) block.setBusy(false); // the target stays busy until run() ends
       }
     }
 
+    // End this Python (its worker) at once; the next Run starts a fresh one.
     stop(target) {
       if (!this.python) return;
       this.python.stop();
       this.python = null;
       this.next = 0;
       for (const block of this.blocks) block.setBusy(false);
-      target.say("Stopped. Python was restarted: the next Run starts afresh and runs the blocks above first.");
-      target.runButton.focus();
+      if (this.running && this.running !== target) this.running.say("Stopped.");
+      if (target) {
+        target.say("Stopped. Python was restarted: the next Run starts afresh and runs the blocks above first.");
+      }
     }
 
     close() {
