@@ -27,7 +27,7 @@ from urllib.request import urlopen
 
 import pytest
 from conftest import ROOT
-from test_pyodide import fetch_runtime, outputs_match, runnable_blocks
+from test_pyodide import RUNNABLE, fetch_runtime, outputs_match, runnable_blocks
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -166,6 +166,20 @@ def parts(page, index: int):
 def wait_until_done(block, run) -> None:
     expect(block).not_to_have_attribute("aria-busy", "true", timeout=LOAD_TIMEOUT)
     expect(run).to_be_enabled()
+
+
+@pytest.mark.parametrize("source", RUNNABLE, ids=[page.stem for page in RUNNABLE])
+def test_the_browser_runs_the_code_the_node_test_runs(visit, source):
+    """Each runnable page's Run buttons: one per runnable block, on the same code."""
+    page = visit().open(f"{source.stem}/")
+    blocks = page.locator("[data-run-block]")
+    shown = blocks.evaluate_all(
+        "nodes => nodes.map(node => node.querySelector('code').textContent)"
+    )
+    expected = [block["code"] for block, _ in runnable_blocks(source)]
+    # Trailing blank lines aside (a snippet's last line is blank in the tests' copy).
+    assert [code.rstrip() for code in shown] == [code.rstrip() for code in expected]
+    assert page.locator(".run-bar").count() == len(shown)
 
 
 def test_every_run_of_the_tutorial_prints_the_chapters_numbers(visit, tmp_path):

