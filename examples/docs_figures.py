@@ -1,41 +1,162 @@
-"""Make the figures of the docs site from the examples' own code.
+"""The figures of the docs site, drawn from nanonet's own training runs.
 
-Run ``python examples/docs_figures.py`` (needs the ``plot`` extra) to write
-them into ``docs/img``; the test suite regenerates them in a temporary
-folder and compares, so the pictures never drift from the code.
+The docs build calls `render` for every figure in `FIGURES`, in a light and
+a dark version (``docs/_hooks/figures.py``), so the pictures on the site
+always come from the code as it is. Run ``python examples/docs_figures.py
+FOLDER`` (needs the ``plot`` extra) to write them as SVG files into FOLDER.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
-import batch_training
-import two_node
+import numpy as np
+
+from nanonet.functional import sigmoid
+
+HERE = Path(__file__).resolve().parent
+
+#: Colours per theme: the text and axes, the grid, the lines (colour-blind safe), the target.
+THEMES = {
+    "light": {
+        "text": "#1f2328",
+        "grid": "#d0d7de",
+        "lines": ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00"],
+        "target": "#1f2328",
+    },
+    "dark": {
+        "text": "#e6edf3",
+        "grid": "#3d444d",
+        "lines": ["#56b4e9", "#ff8c42", "#3fd0a0", "#e59ad0", "#f0c040"],
+        "target": "#e6edf3",
+    },
+}
 
 
-def two_node_figure(path: Path) -> None:
-    """The tutorial's figure: w2, w1, w0, out and the target against the iteration."""
-    two_node.plot(two_node.train(two_node.build_model()), str(path))
+def _example(name: str) -> ModuleType:
+    """Import ``examples/<name>.py`` by path (the examples are scripts, not a package)."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
-def batch_loss_figure(path: Path) -> None:
-    """The loss of the batch-training example against the iteration."""
+def _axes(theme: str, size: tuple[float, float] = (7.0, 3.0)):
+    """A new figure and axes with a transparent background, styled for ``theme``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    colors = THEMES[theme]
+    fig, ax = plt.subplots(figsize=size, layout="constrained")
+    fig.patch.set_alpha(0.0)
+    ax.set_facecolor("none")
+    ax.set_prop_cycle(color=colors["lines"])
+    for spine in ax.spines.values():
+        spine.set_color(colors["grid"])
+    ax.tick_params(colors=colors["text"], labelsize=10)
+    ax.xaxis.label.set_color(colors["text"])
+    ax.yaxis.label.set_color(colors["text"])
+    ax.grid(True, color=colors["grid"], linewidth=0.6)
+    return fig, ax
+
+
+def _legend(ax, theme: str, **where) -> None:
+    legend = ax.legend(frameon=False, fontsize=10, **where)
+    for text in legend.get_texts():
+        text.set_color(THEMES[theme]["text"])
+
+
+def two_node_figure(theme: str = "light"):
+    """The chapter's figure: w2, w1, w0, out and the target against the iteration (log x)."""
+    two_node = _example("two_node")
+    history = two_node.train(two_node.build_model())
+    fig, ax = _axes(theme)
+    steps = np.arange(1, len(history) + 1)
+    for name, label in [("4.weight", "w2"), ("2.weight", "w1"), ("0.weight", "w0")]:
+        ax.plot(steps, history[name], label=label, linewidth=2)
+    ax.plot(steps, history.output, label="out", linewidth=2)
+    ax.axhline(two_node.TARGET, color=THEMES[theme]["target"], linestyle="--", linewidth=1.2,
+               label="target")  # fmt: skip
+    ax.set_xscale("log")
+    ax.set_xlabel("iteration (log scale)", fontsize=11)
+    ax.set_ylabel("value", fontsize=11)
+    _legend(ax, theme, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return fig
+
+
+def two_node_cost_figure(theme: str = "light"):
+    """The cost C of the two-node network against the iteration (log y)."""
+    two_node = _example("two_node")
+    history = two_node.train(two_node.build_model())
+    fig, ax = _axes(theme, (7.0, 2.6))
+    ax.semilogy(np.arange(1, len(history) + 1), history.loss, linewidth=2)
+    ax.set_xlabel("iteration", fontsize=11)
+    ax.set_ylabel("cost C (log scale)", fontsize=11)
+    return fig
+
+
+def sigmoid_figure(theme: str = "light"):
+    """The sigmoid and its derivative s(1 - s), which is never above 1/4."""
+    x = np.linspace(-6.0, 6.0, 241)
+    s = sigmoid(x)
+    fig, ax = _axes(theme, (7.0, 2.8))
+    ax.plot(x, s, label="σ(x)", linewidth=2)
+    ax.plot(x, s * (1 - s), label="σ′(x) = σ(x)(1 − σ(x))", linewidth=2)
+    ax.axhline(0.25, color=THEMES[theme]["target"], linestyle="--", linewidth=1.2, label="1/4")
+    ax.set_xlabel("x", fontsize=11)
+    _legend(ax, theme, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return fig
+
+
+def batch_loss_figure(theme: str = "light"):
+    """The loss of the batch-training example against the iteration (log y)."""
+    batch_training = _example("batch_training")
     _, history = batch_training.train(*batch_training.make_data())
-    batch_training.plot_loss(history, str(path))
+    fig, ax = _axes(theme, (7.0, 2.6))
+    ax.semilogy(np.arange(1, len(history) + 1), history.loss, linewidth=2)
+    ax.set_xlabel("iteration", fontsize=11)
+    ax.set_ylabel("loss C (log scale)", fontsize=11)
+    return fig
 
 
-FIGURES = {"two_node.png": two_node_figure, "batch_loss.png": batch_loss_figure}
+FIGURES: dict[str, Callable] = {
+    "two_node": two_node_figure,
+    "two_node_cost": two_node_cost_figure,
+    "sigmoid": sigmoid_figure,
+    "batch_loss": batch_loss_figure,
+}
 
-DOCS_IMAGES = Path(__file__).resolve().parent.parent / "docs" / "img"
+
+def render(name: str, theme: str) -> bytes:
+    """Figure ``name`` in ``theme`` as SVG, its text kept as text (small, in the page's font)."""
+    import matplotlib.pyplot as plt
+
+    fig = FIGURES[name](theme)
+    buffer = io.BytesIO()
+    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "nanonet"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return buffer.getvalue()
 
 
-def main(folder: Path = DOCS_IMAGES) -> None:
+def main(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    for name, make in FIGURES.items():
-        make(folder / name)
-        print(f"wrote {folder / name}")
+    for name in FIGURES:
+        for theme in THEMES:
+            path = folder / f"{name}-{theme}.svg"
+            path.write_bytes(render(name, theme))
+            print(f"wrote {path}")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DOCS_IMAGES)
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("figures"))

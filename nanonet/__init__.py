@@ -16,35 +16,54 @@ Examples:
     0.7
 """
 
+from .activations import ReLU, Sigmoid, Tanh
+from .data import batches, one_hot, train_test_split
+from .dense import Dense
+from .functional import log_softmax, sigmoid, softmax
 from .gradcheck import GradcheckError, gradcheck
 from .history import History
 from .layer import Layer
 from .linear import Linear
-from .loss import MSELoss
-from .optim import SGD
+from .loss import BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
+from .metrics import accuracy
+from .optim import SGD, Adam, Optimizer, TrainingWarning
 from .parameter import Parameter
 from .saving import load, save
 from .sequential import Sequential
-from .sigmoid import Sigmoid, sigmoid
 from .trace import ChainRule, Trace, trace
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
+    "SGD",
+    "Adam",
+    "BCEWithLogitsLoss",
     "ChainRule",
+    "CrossEntropyLoss",
+    "Dense",
     "GradcheckError",
     "History",
     "Layer",
     "Linear",
+    "Loss",
     "MSELoss",
+    "Optimizer",
     "Parameter",
-    "SGD",
+    "ReLU",
     "Sequential",
     "Sigmoid",
+    "Tanh",
     "Trace",
+    "TrainingWarning",
+    "accuracy",
+    "batches",
     "gradcheck",
     "load",
+    "one_hot",
+    "log_softmax",
     "save",
     "sigmoid",
+    "softmax",
     "trace",
+    "train_test_split",
 ]

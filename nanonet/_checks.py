@@ -6,24 +6,36 @@ nanonet computes with exactly two kinds of values:
 * a ``float64`` numpy array for a batch of numbers.
 
 `as_value` turns whatever a user passes in into one of those two kinds,
-or raises a clear error naming the argument. Its first line is the fast path:
-a Python float, the common case when following the tutorial, is returned
-untouched, so checking costs almost nothing on the happy path.
+or raises a clear error naming the argument. `is_value` says, cheaply,
+whether a value already is one of them, so that checks cost almost nothing
+on the happy path.
 """
 
 from __future__ import annotations
 
 import math
 from numbers import Real
-from typing import Union
+from typing import TypeGuard, Union
 
 import numpy as np
 
 #: What nanonet computes with: a float for one sample, a float64 array for a batch.
-Value = Union[float, np.ndarray]  # noqa: UP007 (a runtime alias: works on Python 3.9 syntax)
+Value = Union[float, np.ndarray]  # noqa: UP007 (an alias evaluated at run time)
+
+FLOAT64 = np.dtype(np.float64)
 
 # dtype kinds that hold real numbers: bool, signed int, unsigned int, float.
 _REAL_KINDS = "biuf"
+
+
+def is_value(value: object) -> TypeGuard[Value]:
+    """Return True if ``value`` is already a float or a float64 array.
+
+    Examples:
+        >>> is_value(1.0), is_value(np.zeros(2)), is_value(1), is_value([1.0])
+        (True, True, False, False)
+    """
+    return type(value) is float or (type(value) is np.ndarray and value.dtype is FLOAT64)
 
 
 def as_value(value: object, name: str) -> Value:
@@ -32,7 +44,7 @@ def as_value(value: object, name: str) -> Value:
     Args:
         value: A real number (Python or numpy), or an array or (nested) list
             of real numbers.
-        name: The argument's name, used in error messages.
+        name: What the value is, for error messages (``"input of Linear"``).
 
     Returns:
         A Python float for a number or a 0-d array; a float64 numpy array
@@ -125,6 +137,45 @@ def as_positive_number(value: object, name: str, *, allow_zero: bool = False) ->
     return number
 
 
+def as_count(value: object, name: str, *, minimum: int = 1) -> int:
+    """Check that ``value`` is an int (not a bool) of at least ``minimum``.
+
+    Examples:
+        >>> as_count(3, "batch_size")
+        3
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def as_generator(rng: object) -> np.random.Generator:
+    """Return ``rng`` if it is a Generator, or a new Generator seeded with it.
+
+    ``None`` gives a Generator seeded from the operating system: fresh
+    randomness each time.
+
+    Raises:
+        TypeError: If ``rng`` is neither None, a Generator nor an int.
+        ValueError: If the seed is negative.
+
+    Examples:
+        >>> as_generator(0).random() == as_generator(0).random()
+        True
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is not None and (isinstance(rng, bool) or not isinstance(rng, (int, np.integer))):
+        raise TypeError(
+            f"rng must be a numpy.random.Generator or an int seed, got {type(rng).__name__}"
+        )
+    if rng is not None and rng < 0:
+        raise ValueError(f"rng must be a non-negative seed, got {rng}")
+    return np.random.default_rng(rng)
+
+
 def copy_value(value: Value) -> Value:
     """Return a copy that later changes to ``value`` cannot reach.
 
@@ -157,14 +208,14 @@ def is_finite(value: Value) -> bool:
     return bool(np.isfinite(value).all())
 
 
-def shape_of(value: Value) -> tuple:
+def shape_of(value: Value) -> tuple[int, ...]:
     """Return the shape of a value: ``()`` for a float, ``array.shape`` otherwise.
 
     Examples:
         >>> shape_of(1.0), shape_of(np.zeros((2, 3)))
         ((), (2, 3))
     """
-    return () if type(value) is float else value.shape
+    return value.shape if isinstance(value, np.ndarray) else ()
 
 
 def describe_nonfinite(value: Value) -> str:
@@ -176,7 +227,7 @@ def describe_nonfinite(value: Value) -> str:
         >>> describe_nonfinite(np.array([1.0, np.inf, np.nan]))
         '2 of its 3 elements are inf or NaN (the first, at index (1,), is inf)'
     """
-    if type(value) is float:
+    if not isinstance(value, np.ndarray):
         return f"it is {value}"
     bad = np.flatnonzero(~np.isfinite(value))
     first = tuple(int(i) for i in np.unravel_index(bad[0], value.shape))
@@ -184,3 +235,13 @@ def describe_nonfinite(value: Value) -> str:
         f"{bad.size} of its {value.size} elements are inf or NaN "
         f"(the first, at index {first}, is {value[first]})"
     )
+
+
+def largest_magnitude(value: Value) -> float:
+    """The largest absolute value in ``value``, for an error message.
+
+    Examples:
+        >>> largest_magnitude(np.array([1.0, -3.0]))
+        3.0
+    """
+    return float(np.max(np.abs(value))) if isinstance(value, np.ndarray) else abs(value)

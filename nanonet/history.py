@@ -1,34 +1,50 @@
-"""History: what training did, step by step, and the tutorial's figure of it."""
+"""History: what training did, step by step, and the chapter's figure of it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import warnings
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
 
 from ._checks import Value, as_value, copy_value
 from .layer import Layer
+from .optim import TrainingWarning
+
+#: A loss that grew this many steps in a row, by at least GROWTH_FACTOR overall, gets a warning.
+GROWING_STEPS = 10
+GROWTH_FACTOR = 2.0
 
 
 class History:
-    """Record the loss, every parameter and (optionally) the output at each step.
+    """Record the loss, the parameters and (optionally) the output at each step.
 
     One call per training step, `record`, is all the loop needs. The
-    records come back as numpy arrays, one value per step, and
-    `plot` draws the tutorial's figure: each weight, the output and
-    the target against the iteration number.
+    records come back as numpy arrays, one value per step, and `plot` draws
+    the chapter's figure: each weight, the output and the target against
+    the iteration number; `plot_loss` draws the loss.
 
     Call `record` after ``optimizer.step()``: it stores the weights
     after the update and the output of the forward pass that led to it,
-    the same columns the tutorial keeps in its ``results`` array.
+    the same columns the chapter keeps in its ``results`` array.
+
+    Recording copies every chosen parameter at every step, so for a large
+    network choose a few by name (or none: the loss alone costs nothing).
+
+    If the loss grows for 10 steps in a row, to at least twice what it
+    was, `record` warns (a `TrainingWarning`) that the training is
+    diverging.
 
     Args:
-        model: The model whose parameters to record (found by name, as in
-            ``model.named_parameters()``).
+        model: The model whose parameters to record.
+        names: The names of the parameters to record (as in
+            ``model.named_parameters()``); by default all of them.
 
     Raises:
-        TypeError: If ``model`` is not a Layer.
+        TypeError: If ``model`` is not a Layer, or ``names`` is not a list
+            of names.
+        KeyError: If the model has no parameter of a name in ``names``.
 
     Examples:
         >>> from nanonet import Linear, Sigmoid, Sequential, MSELoss, SGD
@@ -48,16 +64,29 @@ class History:
         0.9418582194136942 0.6999999999999993
     """
 
-    def __init__(self, model: Layer) -> None:
+    def __init__(self, model: Layer, names: Iterable[str] | None = None) -> None:
         if not isinstance(model, Layer):
             raise TypeError(f"History needs a Layer, got {type(model).__name__}")
-        self._parameters = list(model.named_parameters())
-        self._values: dict[str, list[Value]] = {name: [] for name, _ in self._parameters}
+        parameters = dict(model.named_parameters())
+        if names is None:
+            chosen = list(parameters)
+        elif isinstance(names, str) or not all(isinstance(name, str) for name in names):
+            raise TypeError(f"names must be a list of parameter names, got {names!r}")
+        else:
+            chosen = list(names)
+        for name in chosen:
+            if name not in parameters:
+                raise KeyError(
+                    f"the model has no parameter named {name!r}; it has: {', '.join(parameters)}"
+                )
+        self._parameters = [(name, parameters[name]) for name in chosen]
+        self._values: dict[str, list[Value]] = {name: [] for name in chosen}
         self._loss: list[float] = []
         self._output: list[Value] = []
+        self._warned = False
 
     def record(self, loss: float, output: object = None) -> None:
-        """Record one step: ``loss``, every parameter's current value, and ``output``.
+        """Record one step: ``loss``, the chosen parameters' current values, and ``output``.
 
         Args:
             loss: The step's loss, a number.
@@ -67,19 +96,41 @@ class History:
         Raises:
             TypeError: If ``loss`` or ``output`` is not numeric.
             ValueError: If ``output`` is given at some steps and not others.
+
+        Warns:
+            TrainingWarning: When the loss has grown for 10 steps in a row
+                to at least twice what it was (once per History).
         """
-        loss = as_value(loss, "loss")
-        if type(loss) is not float:
-            raise TypeError(f"loss must be a single number, got an array of shape {loss.shape}")
-        if output is not None:
-            output = as_value(output, "output")
-        if self._loss and (output is not None) != bool(self._output):
+        number = as_value(loss, "loss")
+        if not isinstance(number, float):
+            raise TypeError(f"loss must be a single number, got an array of shape {number.shape}")
+        recorded_output = None if output is None else as_value(output, "output")
+        if self._loss and (recorded_output is not None) != bool(self._output):
             raise ValueError("output must be recorded at every step or at none")
-        self._loss.append(loss)
-        if output is not None:
-            self._output.append(copy_value(output))
+        self._loss.append(number)
+        if recorded_output is not None:
+            self._output.append(copy_value(recorded_output))
         for name, parameter in self._parameters:
             self._values[name].append(copy_value(parameter.value))
+        if not self._warned:
+            self._warn_if_diverging()
+
+    def _warn_if_diverging(self) -> None:
+        """Warn once if the last GROWING_STEPS losses each grew, by GROWTH_FACTOR in all."""
+        recent = self._loss[-GROWING_STEPS - 1 :]
+        if len(recent) <= GROWING_STEPS or not all(
+            a < b for a, b in zip(recent, recent[1:], strict=False)
+        ):
+            return
+        if recent[-1] >= GROWTH_FACTOR * recent[0]:
+            self._warned = True
+            warnings.warn(
+                f"the loss has grown for {GROWING_STEPS} steps in a row, from {recent[0]:.4g} "
+                f"to {recent[-1]:.4g} (step {len(self._loss) - GROWING_STEPS} to "
+                f"{len(self._loss)}): the training is diverging. Lower the learning rate first",
+                TrainingWarning,
+                stacklevel=3,
+            )
 
     def __len__(self) -> int:
         """The number of steps recorded."""
@@ -119,18 +170,18 @@ class History:
         labels: dict[str, str] | None = None,
         ax: Any = None,
     ) -> Any:
-        """Draw the tutorial's figure: each weight, the output and the target per iteration.
+        """Draw the chapter's figure: each weight, the output and the target per iteration.
 
         Needs matplotlib (``pip install "nanonet[plot]"``).
 
         Args:
             target: If given, drawn as a black horizontal line.
-            names: The parameters to draw, in this order (default: all).
-                An array parameter is drawn one line per element.
+            names: The parameters to draw, in this order (default: all
+                recorded). An array parameter is drawn one line per element.
             labels: Legend labels instead of parameter names, such as
                 ``{"0.weight": "w0"}``; ``"output"`` relabels the output.
             ax: A matplotlib Axes to draw on; by default a new 12 x 3 inch
-                figure, the tutorial's size.
+                figure, the chapter's size.
 
         Returns:
             The matplotlib Axes.
@@ -139,15 +190,8 @@ class History:
             ImportError: If matplotlib is not installed.
             KeyError: If a name in ``names`` was not recorded.
         """
-        try:
-            import matplotlib.pyplot as plt
-        except ImportError as err:
-            raise ImportError(
-                'History.plot needs matplotlib: install it with pip install "nanonet[plot]"'
-            ) from err
+        ax = _new_axes(ax)
         labels = labels or {}
-        if ax is None:
-            _, ax = plt.subplots(figsize=(12, 3), layout="constrained")
         for name in self.names if names is None else names:
             values = self[name].reshape(len(self), -1)
             for column in range(values.shape[1]):
@@ -161,5 +205,32 @@ class History:
         ax.legend(loc="upper right")
         return ax
 
+    def plot_loss(self, *, ax: Any = None) -> Any:
+        """Draw the loss against the iteration number, on a log scale.
+
+        Needs matplotlib (``pip install "nanonet[plot]"``).
+
+        Returns:
+            The matplotlib Axes.
+        """
+        ax = _new_axes(ax)
+        ax.semilogy(self.loss, label="loss")
+        ax.set_xlabel("Iteration number")
+        ax.set_ylabel("loss (log scale)")
+        return ax
+
     def __repr__(self) -> str:
         return f"History(steps={len(self)}, parameters={self.names})"
+
+
+def _new_axes(ax: Any) -> Any:
+    """``ax``, or the axes of a new 12 x 3 inch figure (matplotlib is imported only here)."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as err:
+        raise ImportError(
+            'History.plot needs matplotlib: install it with pip install "nanonet[plot]"'
+        ) from err
+    if ax is None:
+        _, ax = plt.subplots(figsize=(12, 3), layout="constrained")
+    return ax

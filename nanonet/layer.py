@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
-from ._checks import Value, as_value, copy_value, shape_of
-from ._tables import format_cell, html_table
+import numpy as np
+
+from . import _display, _state
+from ._checks import Value, as_value, is_value
+from ._state import IncompatibleKeys
 from .parameter import Parameter
-
-
-class IncompatibleKeys(NamedTuple):
-    """What `Layer.load_state_dict` did not load, as in PyTorch."""
-
-    missing_keys: list[str]
-    unexpected_keys: list[str]
 
 
 class Layer:
@@ -29,14 +25,18 @@ class Layer:
       the ``.grad`` of each of its parameters and returns dC/d(input), which
       becomes the ``grad`` of the layer before it.
 
-    Call a layer like a function, ``layer(x)``: that checks ``x`` and runs
-    ``forward``. Inputs arrive in ``forward`` as one of two kinds: a Python
-    float (one sample) or a float64 numpy array (a batch of samples).
+    Both contain only the math. Call a layer like a function, ``layer(x)``:
+    that checks ``x`` once and runs ``forward``. Inputs arrive in ``forward``
+    as one of two kinds: a Python float (one sample) or a float64 numpy array
+    (a batch of samples). A `nanonet.Sequential` checks what its layers
+    hand each other, both ways, so a layer's own code needs no checks.
 
     Parameters and sub-layers are discovered automatically: any attribute
-    that is a `Parameter` or a Layer (or a list or tuple of them) is
-    found by `parameters`, `named_parameters` and
-    `zero_grad`, with no registration code.
+    that is a `Parameter` or a Layer, or a list, tuple or dict of them
+    (nested as deep as you like), is found by `parameters`,
+    `named_parameters` and `zero_grad`, with no registration code.
+    A dict's keys become part of the names (``"blocks.first.weight"``) and
+    must be strings.
 
     Examples:
         A layer that doubles its input and has no parameters:
@@ -65,14 +65,21 @@ class Layer:
             x: A real number, or an array (or nested list) of real numbers.
 
         Returns:
-            The layer's output: a float for a number, an array for an array.
+            The layer's output: a float for a number, an array for an array
+            (a numpy scalar that ``forward`` returns becomes a float).
 
         Raises:
             TypeError: If ``x`` is not a real number or an array of them.
         """
-        if type(x) is not float:  # floats need no conversion: the fast path
+        if type(x) is float:  # one number: the fast path
+            y = self.forward(x)
+        else:
             x = as_value(x, f"input of {type(self).__name__}")
-        return self.forward(x)
+            with np.errstate(all="ignore"):  # inf and NaN are reported where they enter a loss
+                y = self.forward(x)
+        if not is_value(y):
+            y = as_value(y, f"what {type(self).__name__}.forward() returned")
+        return y
 
     def forward(self, x: Value) -> Value:
         """Compute the output from the input and cache what backward needs.
@@ -97,10 +104,25 @@ class Layer:
         """
         raise NotImplementedError(f"{type(self).__name__} must implement backward(grad)")
 
+    if not TYPE_CHECKING:  # (mypy would take every attribute to exist)
+
+        def __getattr__(self, name: str) -> object:
+            """Called only for a missing attribute: say what usually causes that.
+
+            Layers set the values backward needs (``self.x = x``) in forward,
+            so a backward before any forward finds them missing.
+            """
+            if name.startswith("__"):
+                raise AttributeError(name)
+            raise AttributeError(
+                f"{type(self).__name__} has no attribute {name!r} yet: if forward() sets it, "
+                f"run a forward pass first (call the layer, layer(x)); backward() needs one"
+            )
+
     # -- finding parameters and sub-layers ---------------------------------
 
     def _members(self) -> Iterator[tuple[str, object]]:
-        """Yield (name, attribute) for every attribute, flattening lists and tuples.
+        """Yield (name, attribute) for every attribute, looking inside lists, tuples and dicts.
 
         Attributes live in ``__slots__`` (built-in layers) or in the instance
         ``__dict__`` (layers without ``__slots__``); both are searched.
@@ -113,11 +135,7 @@ class Layer:
                     attributes[name] = getattr(self, name)
         attributes.update(getattr(self, "__dict__", {}))
         for name, attribute in attributes.items():
-            if isinstance(attribute, (list, tuple)):
-                for index, item in enumerate(attribute):
-                    yield f"{name}.{index}", item
-            else:
-                yield name, attribute
+            yield from _flatten(name, attribute, type(self).__name__)
 
     def named_children(self) -> Iterator[tuple[str, Layer]]:
         """Yield (name, layer) for each direct sub-layer.
@@ -141,7 +159,9 @@ class Layer:
 
         Names follow PyTorch: a sub-layer's parameters are prefixed with the
         sub-layer's name and a dot, as in ``"0.weight"``. A parameter shared
-        by several layers is yielded once.
+        by several layers is yielded once. Each parameter remembers the name
+        it was yielded under (``Parameter.name``), so that an optimizer given
+        only ``parameters()`` can still name it in an error.
 
         Examples:
             >>> from nanonet import Linear, Sigmoid, Sequential
@@ -153,6 +173,7 @@ class Layer:
         for name, parameter in self._all_named_parameters(""):
             if id(parameter) not in seen:
                 seen.add(id(parameter))
+                parameter.name = name
                 yield name, parameter
 
     def _all_named_parameters(self, prefix: str) -> Iterator[tuple[str, Parameter]]:
@@ -178,7 +199,7 @@ class Layer:
         for parameter in self.parameters():
             parameter.zero_grad()
 
-    # -- state: the weights, out and in ---------------------------------------
+    # -- the weights, out and in (see nanonet._state) -------------------------
 
     def state_dict(self) -> dict[str, Value]:
         """Return the weights: a new dict from parameter name to a copy of its value.
@@ -192,7 +213,7 @@ class Layer:
             >>> Sequential(Linear(2.0), Sigmoid(), Linear(0.5)).state_dict()
             {'0.weight': 2.0, '2.weight': 0.5}
         """
-        return {name: copy_value(p.value) for name, p in self.named_parameters()}
+        return _state.state_dict(self.named_parameters())
 
     def load_state_dict(self, state: Mapping[str, object], strict: bool = True) -> IncompatibleKeys:
         """Set the weights from ``state``, a dict like the one `state_dict` returns.
@@ -229,74 +250,9 @@ class Layer:
               (1): Linear(weight=3.0)
             )
         """
-        if not isinstance(state, Mapping):
-            raise TypeError(
-                f"state must be a mapping of names to values, got {type(state).__name__}"
-            )
-        parameters = dict(self.named_parameters())
-        missing = [name for name in parameters if name not in state]
-        unexpected = [key for key in state if key not in parameters]
-        problems = []
-        if strict:
-            problems += [f"{name!r}: missing" for name in missing]
-            problems += [f"{key!r}: unexpected (no such parameter)" for key in unexpected]
-        new_values = {}
-        for name, parameter in parameters.items():
-            if name not in state:
-                continue
-            try:
-                new = Parameter(state[name])  # checks it is numeric and finite, and copies
-            except (TypeError, ValueError) as err:
-                problems.append(f"{name!r}: {err}")
-                continue
-            if new.shape != parameter.shape:
-                problems.append(f"{name!r}: expected shape {parameter.shape}, got {new.shape}")
-                continue
-            new_values[name] = new.value
-        if problems:
-            raise ValueError(
-                f"cannot load the state dict into {type(self).__name__}; "
-                f"{len(problems)} problem(s):\n  " + "\n  ".join(problems)
-            )
-        for name, value in new_values.items():
-            parameters[name].value = value
-        return IncompatibleKeys(missing, unexpected)
-
-    # -- checks shared by layers --------------------------------------------
-
-    def _check_grad(self, grad: object, cached: Value | None) -> Value:
-        """Check the ``grad`` given to ``backward`` against what forward cached.
-
-        Built-in layers call this on their slow path, that is unless both
-        ``grad`` and the cached value are floats. It raises before anything
-        is changed, so a failed backward leaves every gradient as it was.
-
-        Args:
-            grad: The gradient passed to ``backward``.
-            cached: A value forward cached that has the shape of the output
-                (or None if forward has not run).
-
-        Returns:
-            ``grad`` as a float or a float64 array.
-
-        Raises:
-            RuntimeError: If forward has not run yet.
-            TypeError: If ``grad`` is not a real number or array of them.
-            ValueError: If ``grad`` is not shaped like the forward output.
-        """
-        name = type(self).__name__
-        if cached is None:
-            raise RuntimeError(
-                f"{name}.backward() was called before forward(): "
-                "run a forward pass first, so the layer has values to differentiate"
-            )
-        grad = as_value(grad, f"grad given to {name}.backward()")
-        if shape_of(grad) != shape_of(cached):
-            raise ValueError(
-                f"grad given to {name}.backward() must have the shape of the "
-                f"layer's output {shape_of(cached)}, got shape {shape_of(grad)}"
-            )
-        return grad
+        return _state.load_state_dict(
+            dict(self.named_parameters()), state, strict, type(self).__name__
+        )
 
     # -- how a layer looks ---------------------------------------------------
 
@@ -312,20 +268,7 @@ class Layer:
 
         ``print(layer)`` and ``repr(layer)`` keep the PyTorch-style text.
         """
-        rows = []
-        for index, layer in self._leaves(""):
-            own = [(name, p) for name, p in layer._members() if isinstance(p, Parameter)]
-            values = "; ".join(f"{name} = {format_cell(p.value)}" for name, p in own)
-            rows.append([index, type(layer).__name__, values])
-        return html_table(["#", "layer", "parameters"], rows, caption=type(self).__name__)
-
-    def _leaves(self, prefix: str) -> Iterator[tuple[str, Layer]]:
-        """Yield (name, layer) for the layers without sub-layers, depth first."""
-        children = list(self.named_children())
-        if not children:
-            yield prefix, self
-        for name, child in children:
-            yield from child._leaves(f"{prefix}.{name}" if prefix else name)
+        return _display.layer_table(self)
 
     def __repr__(self) -> str:
         name = type(self).__name__
@@ -336,3 +279,36 @@ class Layer:
         for child_name, child in children:
             lines.append(f"({child_name}): " + repr(child).replace("\n", "\n  "))
         return f"{name}(\n  " + "\n  ".join(lines) + "\n)"
+
+
+def _flatten(name: str, attribute: object, owner: str) -> Iterator[tuple[str, object]]:
+    """Yield (name, item) for ``attribute`` and, inside lists, tuples and dicts, for each item."""
+    if isinstance(attribute, (list, tuple)):
+        for index, item in enumerate(attribute):
+            yield from _flatten(f"{name}.{index}", item, owner)
+    elif isinstance(attribute, dict):
+        for key, item in attribute.items():
+            if not isinstance(key, str) and _holds_trainables(item):
+                raise TypeError(
+                    f"{owner}.{name} is a dict holding layers or parameters, so its keys "
+                    f"name them and must be strings; got the key {key!r}"
+                )
+            yield from _flatten(f"{name}.{key}", item, owner)
+    elif isinstance(attribute, (set, frozenset)) and _holds_trainables(attribute):
+        raise TypeError(
+            f"{owner}.{name} is a set holding layers or parameters; a set has no order, "
+            "so they could not be named or saved: use a list or a dict instead"
+        )
+    else:
+        yield name, attribute
+
+
+def _holds_trainables(attribute: object) -> bool:
+    """True if ``attribute`` is, or contains, a Layer or a Parameter."""
+    if isinstance(attribute, (Layer, Parameter)):
+        return True
+    if isinstance(attribute, dict):
+        attribute = attribute.values()
+    if isinstance(attribute, (list, tuple, set, frozenset, type({}.values()))):
+        return any(_holds_trainables(item) for item in attribute)
+    return False

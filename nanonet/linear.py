@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import Value, as_real_number
+from ._checks import Value, as_generator, as_real_number
 from .layer import Layer
 from .parameter import Parameter
 
@@ -12,7 +12,7 @@ from .parameter import Parameter
 class Linear(Layer):
     """Multiply the input by a single trainable weight: ``y = w * x``.
 
-    This is the connection between two nodes of the tutorial's network: the
+    This is the connection between two nodes of the chapter's network: the
     input ``s0`` times the weight ``w0`` gives the first node's activity
     ``x1 = w0 * s0``.
 
@@ -20,19 +20,26 @@ class Linear(Layer):
     input) and ``dy/dx = w``. For a batch, ``x`` is an array of independent
     samples and the weight's gradient is the sum over the samples.
 
+    ``Linear`` is the chapter's one-weight connection, not PyTorch's
+    ``nn.Linear``: to map ``in_features`` inputs to ``out_features``
+    outputs with a weight matrix and a bias, use `nanonet.Dense`.
+
     Args:
         weight: The initial weight. If omitted, it is drawn from the uniform
             distribution on [-1, 1), the range PyTorch's ``nn.Linear`` uses
-            for one input, so that the tutorial's step 1 ("choose random
+            for one input, so that the chapter's step 1 ("choose random
             initial weights") is one call.
+        *not_allowed: Nothing: ``Linear`` takes one weight. A second
+            positional argument, as in PyTorch's ``nn.Linear(2, 4)``, raises
+            a TypeError that points to `nanonet.Dense`.
         rng: Where the random weight comes from when ``weight`` is omitted:
             a ``numpy.random.Generator``, or a seed (an int) for a new one.
             The same seed gives the same weight. Ignored when ``weight`` is
             given.
 
     Raises:
-        TypeError: If ``weight`` is not a real number, or ``rng`` is neither
-            a Generator nor an int.
+        TypeError: If ``weight`` is not a real number, a second positional
+            argument is given, or ``rng`` is neither a Generator nor an int.
         ValueError: If ``weight`` is inf or NaN, or the seed is negative.
 
     Examples:
@@ -47,46 +54,31 @@ class Linear(Layer):
         True
     """
 
-    __slots__ = ("weight", "_input")
+    __slots__ = ("weight", "x")
+    x: Value  # the last input, set by forward
 
-    def __init__(self, weight: float | None = None, *, rng: object = None) -> None:
+    def __init__(self, weight: float | None = None, *not_allowed: object, rng: object = None):
+        if not_allowed:
+            raise TypeError(
+                f"Linear({weight!r}, {', '.join(map(repr, not_allowed))}): nanonet's Linear is "
+                "the chapter's connection with one weight, y = w * x, and takes one weight. "
+                "For PyTorch's nn.Linear(in_features, out_features), a weight matrix and a "
+                f"bias, use Dense({weight!r}, {', '.join(map(repr, not_allowed))})"
+            )
         if weight is None:
-            weight = _random_generator(rng).uniform(-1.0, 1.0)
+            weight = as_generator(rng).uniform(-1.0, 1.0)
         self.weight = Parameter(as_real_number(weight, "weight"))
-        self._input: Value | None = None
 
     def forward(self, x: Value) -> Value:
-        """Return ``w * x`` and cache ``x`` for backward."""
-        self._input = x
-        if type(x) is float:
-            return self.weight.value * x
-        with np.errstate(all="ignore"):  # overflow gives inf, as for floats
-            return self.weight.value * x
+        """Return ``w * x`` and keep ``x``: it is dy/dw, which backward needs."""
+        self.x = x
+        return self.weight.value * x
 
     def backward(self, grad: Value) -> Value:
-        """Add ``sum(grad * x)`` to the weight's grad and return ``grad * w``."""
-        x = self._input
-        weight = self.weight
-        if type(grad) is float and type(x) is float:  # one sample: plain floats
-            weight.grad += grad * x
-            return weight.value * grad
-        grad = self._check_grad(grad, x)
-        with np.errstate(all="ignore"):
-            weight.grad += float(np.vdot(grad, x))  # sum over the batch, one pass
-            return weight.value * grad
+        """Add dC/dw = sum(grad * x) to the weight's grad and return dC/dx = grad * w."""
+        x = self.x
+        self.weight.grad += grad * x if type(x) is float else float(np.sum(grad * x))
+        return grad * self.weight.value
 
     def extra_repr(self) -> str:
         return f"weight={self.weight.value!r}"
-
-
-def _random_generator(rng: object) -> np.random.Generator:
-    """Return ``rng`` if it is a Generator, or a new Generator seeded with it."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is not None and (isinstance(rng, bool) or not isinstance(rng, (int, np.integer))):
-        raise TypeError(
-            f"rng must be a numpy.random.Generator or an int seed, got {type(rng).__name__}"
-        )
-    if rng is not None and rng < 0:
-        raise ValueError(f"rng must be a non-negative seed, got {rng}")
-    return np.random.default_rng(rng)

@@ -1,32 +1,153 @@
-"""MSELoss: the cost C = 1/2 * mean((prediction - target)**2)."""
+"""Losses: how far the network's output is from the target, and which way to go.
+
+A loss sees numbers and arrays only, never layers. Each is a `Loss`: calling
+it checks the prediction and the target and computes the cost C;
+``backward()`` returns dC/d(prediction), the gradient the network's
+backward pass starts from.
+"""
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._checks import Value, as_value, describe_nonfinite, is_finite, shape_of
+from ._checks import Value, as_value, describe_nonfinite, is_finite, largest_magnitude, shape_of
+from .functional import log_softmax, sigmoid
 
 
-class MSELoss:
+class Loss:
+    """The base class of every loss, built-in or your own.
+
+    A loss implements two methods, with only the math in them:
+
+    * ``forward(prediction, target)`` returns the cost C, a float, and keeps
+      what ``backward`` will need;
+    * ``backward()`` returns dC/d(prediction), shaped like the prediction.
+
+    Calling the loss, ``loss_fn(prediction, target)``, checks both values
+    before ``forward`` sees them: the prediction becomes a float or a
+    float64 array and must be finite and not empty, and the target goes
+    through `check_target` (override it when your loss takes targets of
+    another kind, as `CrossEntropyLoss` does). A cost that comes out inf or
+    NaN from finite values means the training is diverging, and raises.
+
+    Examples:
+        Mean absolute error, in a few lines:
+
+        >>> class L1Loss(Loss):
+        ...     def forward(self, prediction, target):
+        ...         self.diff = prediction - target
+        ...         return float(np.mean(np.abs(self.diff)))
+        ...     def backward(self):
+        ...         return np.sign(self.diff) / np.size(self.diff)
+        >>> loss_fn = L1Loss()
+        >>> loss_fn([1.0, 2.0], [0.0, 4.0])
+        1.5
+        >>> print(loss_fn.backward())
+        [ 0.5 -0.5]
+    """
+
+    __slots__ = ()
+
+    def __call__(self, prediction: object, target: object) -> float:
+        """Check ``prediction`` and ``target``, then compute the loss with `forward`.
+
+        Args:
+            prediction: The network's output: a number or an array.
+            target: What the output should be (see each loss for its kind).
+
+        Returns:
+            The loss, a float.
+
+        Raises:
+            TypeError: If either is not numeric (or not of the kind the loss
+                needs).
+            ValueError: If either contains inf or NaN, the prediction is
+                empty, or the target does not fit the prediction.
+            FloatingPointError: If the loss is inf or NaN although both are
+                finite: the training is diverging.
+        """
+        if type(prediction) is not float or not math.isfinite(prediction):
+            prediction = _checked_prediction(prediction)
+        target = self.check_target(target, prediction)
+        if type(prediction) is float:  # one sample: the fast path
+            loss = self.forward(prediction, target)
+        else:
+            with np.errstate(all="ignore"):  # an overflow is reported just below
+                loss = self.forward(prediction, target)
+        if not math.isfinite(loss):
+            raise FloatingPointError(
+                f"{type(self).__name__} is {loss} although the prediction and the target are "
+                f"finite (the largest prediction is {largest_magnitude(prediction):.3g} in "
+                "size): the training is diverging. Lower the optimizer's learning rate first "
+                "(to a tenth, say); if that does not help, scale the inputs to about [-1, 1]"
+            )
+        return loss
+
+    def check_target(self, target: object, prediction: Value) -> Value:
+        """Check the target and return it as a float or a float64 array.
+
+        The default accepts a finite number, compared with every element of
+        the prediction, or a finite array shaped like the prediction.
+
+        Raises:
+            TypeError: If ``target`` is not a number or an array of them.
+            ValueError: If it contains inf or NaN, or does not fit.
+        """
+        if type(target) is not float:
+            target = as_value(target, "target")
+        if type(target) is not float and shape_of(target) != shape_of(prediction):
+            raise ValueError(
+                f"target must have the shape of the prediction {shape_of(prediction)} "
+                f"or be a single number, got shape {shape_of(target)}"
+            )
+        _check_finite(target, "target")
+        return target
+
+    def forward(self, prediction: Value, target: Value) -> float:
+        """Compute the loss and keep what backward needs."""
+        raise NotImplementedError(f"{type(self).__name__} must implement forward()")
+
+    def backward(self) -> Value:
+        """Return dC/d(prediction) for the last call, shaped like the prediction."""
+        raise NotImplementedError(f"{type(self).__name__} must implement backward()")
+
+    if not TYPE_CHECKING:  # (mypy would take every attribute to exist)
+
+        def __getattr__(self, name: str) -> object:
+            """Called only for a missing attribute: say what usually causes that."""
+            if name.startswith("__"):
+                raise AttributeError(name)
+            raise AttributeError(
+                f"{type(self).__name__} has no attribute {name!r} yet: backward() needs the "
+                "loss computed first, so call loss_fn(prediction, target) before "
+                "loss_fn.backward()"
+            )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class MSELoss(Loss):
     """Half the mean squared error: ``C = 1/2 * mean((prediction - target)**2)``.
 
-    For one sample this is the tutorial's cost ``C = 1/2 * (out - target)**2``.
+    For one sample this is the chapter's cost ``C = 1/2 * (out - target)**2``.
     Its derivative is simply ``dC/d(out) = out - target``: the 1/2 cancels
-    the 2 from the square, which is why the tutorial's update expressions
+    the 2 from the square, which is why the chapter's update expressions
     contain ``(out - target)`` and nothing else.
 
-    .. note::
+    Note:
         PyTorch's ``nn.MSELoss`` has no 1/2: it computes
         ``mean((prediction - target)**2)``, twice this value, and its
         gradients are twice as large. Training with PyTorch's loss at
         learning rate ``lr`` equals training with this one at ``2 * lr``.
 
     For a batch the mean runs over every element, so
-    ``dC/d(prediction) = (prediction - target) / N`` for N elements.
-
-    The loss knows nothing of layers: it sees numbers and arrays only.
+    ``dC/d(prediction) = (prediction - target) / N`` for N elements. The
+    target is an array shaped like the prediction, or one number that
+    every element is compared with.
 
     Examples:
         >>> loss_fn = MSELoss()
@@ -36,82 +157,180 @@ class MSELoss:
         -0.25
     """
 
-    __slots__ = ("_diff",)
+    __slots__ = ("diff",)
+    diff: Value  # prediction - target, set by forward
 
-    def __init__(self) -> None:
-        self._diff: Value | None = None
-
-    def __call__(self, prediction: object, target: object) -> float:
-        """Compute the loss; see `forward`."""
-        return self.forward(prediction, target)
-
-    def forward(self, prediction: object, target: object) -> float:
-        """Compute the loss and remember ``prediction - target`` for backward.
-
-        Args:
-            prediction: The network's output: a number or an array.
-            target: The desired output: a number, or an array shaped like
-                ``prediction``. A number is compared with every element.
-
-        Returns:
-            The loss, a float.
-
-        Raises:
-            TypeError: If an argument is not a real number or array of them.
-            ValueError: If ``target`` is shaped neither like ``prediction``
-                nor like a number, if ``prediction`` is empty, or if either
-                contains inf or NaN.
-        """
-        if type(prediction) is not float:
-            prediction = as_value(prediction, "prediction")
-        if type(target) is not float:
-            target = as_value(target, "target")
-        if type(prediction) is float and type(target) is float:  # one sample
-            diff = prediction - target
-            loss = 0.5 * diff * diff
-        else:
-            diff = self._batch_diff(prediction, target)
-            loss = 0.5 * float(np.vdot(diff, diff)) / diff.size
-        if not math.isfinite(loss):  # only now look for the culprit
-            _check_finite(prediction, "prediction")
-            _check_finite(target, "target")
-        self._diff = diff
-        return loss
-
-    @staticmethod
-    def _batch_diff(prediction: Value, target: Value) -> np.ndarray:
-        if type(target) is not float and shape_of(target) != shape_of(prediction):
-            raise ValueError(
-                f"target must have the shape of the prediction {shape_of(prediction)} "
-                f"or be a single number, got shape {shape_of(target)}"
-            )
-        if prediction.size == 0:
-            raise ValueError("prediction must not be an empty array")
-        with np.errstate(all="ignore"):  # inf is reported below, not warned
-            return np.subtract(prediction, target)
+    def forward(self, prediction: Value, target: Value) -> float:
+        """Return ``1/2 * mean((prediction - target)**2)`` and keep the difference."""
+        diff = self.diff = prediction - target
+        if type(diff) is float:  # one sample
+            return 0.5 * diff * diff
+        return 0.5 * float(np.mean(diff * diff))
 
     def backward(self) -> Value:
-        """Return dC/d(prediction) for the last forward, shaped like the prediction.
+        """Return ``(prediction - target) / N``, a new array for N elements (N = 1 for a number)."""
+        diff = self.diff
+        return diff / diff.size if isinstance(diff, np.ndarray) else diff
 
-        Returns:
-            ``prediction - target`` for a number; ``(prediction - target) / N``
-            as a new array for an array of N elements.
+
+class CrossEntropyLoss(Loss):
+    """Softmax and cross-entropy in one: the loss for choosing one of C classes.
+
+    The network outputs one score (a *logit*) per class; softmax turns the
+    scores of a sample into probabilities ``p = exp(z) / sum(exp(z))``, and
+    the loss is the mean over the batch of ``-log p[label]``: small when the
+    right class gets a high probability. Together they have the simplest of
+    gradients, ``dC/dz = (p - one_hot(label)) / N``.
+
+    The logits are computed with `nanonet.functional.log_softmax`, stable
+    for any finite scores (no overflow at 1e3 or 1e300). Value and gradient
+    are those of PyTorch's ``torch.nn.functional.cross_entropy``.
+
+    Call it with logits of shape (N, C) and integer labels of shape (N,),
+    each in ``0 .. C-1`` (or one sample: logits (C,) and one integer).
+
+    Examples:
+        >>> loss_fn = CrossEntropyLoss()
+        >>> round(loss_fn([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]], [0, 2]), 4)
+        0.6691
+        >>> print(np.round(loss_fn.backward(), 4))
+        [[-0.1065  0.0533  0.0533]
+         [ 0.1667  0.1667 -0.3333]]
+    """
+
+    __slots__ = ("probabilities", "labels", "one_sample")
+    probabilities: np.ndarray  # softmax of the logits, shape (N, C), set by forward
+    labels: np.ndarray  # shape (N,)
+    one_sample: bool  # whether the logits were one sample, shape (C,)
+
+    def forward(self, prediction: Value, target: Value) -> float:
+        """Return the mean of ``-log softmax(logits)[label]`` and keep the probabilities."""
+        self.one_sample = np.ndim(prediction) == 1
+        logits = np.atleast_2d(prediction)  # one sample is a batch of one
+        labels = np.reshape(target, -1)
+        log_probabilities = log_softmax(logits)
+        self.probabilities, self.labels = np.exp(log_probabilities), labels
+        return -float(np.mean(log_probabilities[np.arange(len(labels)), labels]))
+
+    def backward(self) -> Value:
+        """Return ``(softmax(logits) - one_hot(labels)) / N``."""
+        n = len(self.labels)
+        grad = self.probabilities.copy()
+        grad[np.arange(n), self.labels] -= 1.0  # p - one_hot(label)
+        grad /= n
+        return grad[0] if self.one_sample else grad
+
+    def check_target(self, target: object, prediction: Value) -> Value:
+        """Check that ``target`` holds one class index (an integer in 0..C-1) per sample.
 
         Raises:
-            RuntimeError: If called before the loss was computed.
+            TypeError: If the labels are not integers.
+            ValueError: If the prediction is not (N, C) or (C,), or the labels
+                are negative, too large, or not one per sample.
         """
-        diff = self._diff
-        if type(diff) is float:
-            return diff
-        if diff is None:
-            raise RuntimeError(
-                "MSELoss.backward() was called before the loss was computed: "
-                "call loss_fn(prediction, target) first"
+        shape = shape_of(prediction)
+        if len(shape) not in (1, 2):
+            raise ValueError(
+                "CrossEntropyLoss needs logits of shape (N, C), one row of C class scores per "
+                f"sample, or (C,) for one sample; got shape {shape}"
             )
-        return diff / diff.size
+        labels = np.asarray(target) if isinstance(target, (list, tuple, np.ndarray)) else target
+        if isinstance(labels, (bool, np.bool_)) or not isinstance(
+            labels, (int, np.integer, np.ndarray)
+        ):
+            raise TypeError(
+                "CrossEntropyLoss needs integer class labels (0 to C-1), "
+                f"got {type(target).__name__}"
+            )
+        labels = np.asarray(labels)
+        if labels.dtype.kind not in "iu":
+            hint = "; convert them with labels.astype(int)" if labels.dtype.kind == "f" else ""
+            raise TypeError(
+                "CrossEntropyLoss needs integer class labels (0 to C-1), got an array of "
+                f"dtype {labels.dtype}{hint}"
+            )
+        expected = shape[:1] if len(shape) == 2 else ()
+        if labels.shape != expected:
+            raise ValueError(
+                f"CrossEntropyLoss needs one label per sample: logits of shape {shape} need "
+                f"labels of shape {expected}, got shape {labels.shape}"
+            )
+        classes = shape[-1]
+        if labels.size and (labels.min() < 0 or labels.max() >= classes):
+            bad = labels[(labels < 0) | (labels >= classes)].flat[0]
+            raise ValueError(
+                f"CrossEntropyLoss labels must be class indices from 0 to {classes - 1} "
+                f"(the logits have {classes} classes), got {bad}"
+            )
+        return labels.astype(np.int64)
 
-    def __repr__(self) -> str:
-        return "MSELoss()"
+
+class BCEWithLogitsLoss(Loss):
+    """Sigmoid and binary cross-entropy in one: the loss for yes-or-no answers.
+
+    The network outputs a score (a *logit*) ``z`` per answer; ``sigmoid(z)``
+    is the probability of "yes", and the loss is the mean of
+    ``-(t * log sigmoid(z) + (1 - t) * log(1 - sigmoid(z)))`` for targets
+    ``t`` of 0 or 1 (or probabilities in between). It is computed as
+    ``max(z, 0) - z * t + log(1 + exp(-|z|))``, the same number written so
+    that no ``exp`` overflows and no ``log`` sees 0, for any finite score.
+    The gradient is ``dC/dz = (sigmoid(z) - t) / N``. Value and gradient are
+    those of PyTorch's ``torch.nn.BCEWithLogitsLoss``.
+
+    Examples:
+        >>> loss_fn = BCEWithLogitsLoss()
+        >>> round(loss_fn([0.0, 2.0], [1.0, 0.0]), 4)
+        1.41
+        >>> print(np.round(loss_fn.backward(), 4))
+        [-0.25    0.4404]
+    """
+
+    __slots__ = ("logits", "targets")
+    logits: Value
+    targets: Value
+
+    def forward(self, prediction: Value, target: Value) -> float:
+        """Return the mean of ``max(z, 0) - z * t + log(1 + exp(-|z|))``."""
+        z, t = self.logits, self.targets = prediction, target
+        return float(np.mean(np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z)))))
+
+    def backward(self) -> Value:
+        """Return ``(sigmoid(z) - t) / N``."""
+        return (sigmoid(self.logits) - self.targets) / np.size(self.logits)
+
+    def check_target(self, target: object, prediction: Value) -> Value:
+        """Check that ``target`` is shaped like the logits and lies in [0, 1].
+
+        Raises:
+            TypeError: If ``target`` is not numeric.
+            ValueError: If its shape differs from the logits' or a value is
+                outside [0, 1] (or not finite).
+        """
+        target = as_value(target, "target")
+        if shape_of(target) != shape_of(prediction):
+            raise ValueError(
+                f"BCEWithLogitsLoss needs one target per logit: the logits have shape "
+                f"{shape_of(prediction)}, the target shape {shape_of(target)}"
+            )
+        if not np.all((np.asarray(target) >= 0.0) & (np.asarray(target) <= 1.0)):
+            raise ValueError(
+                "BCEWithLogitsLoss targets must be 0 or 1 (or probabilities in between), "
+                f"got values from {np.min(target)} to {np.max(target)}"
+            )
+        return target
+
+
+def _checked_prediction(prediction: object) -> Value:
+    """The prediction as a float or float64 array: numeric, finite and not empty."""
+    prediction = as_value(prediction, "prediction")
+    if isinstance(prediction, np.ndarray) and prediction.size == 0:
+        raise ValueError("prediction must not be an empty array")
+    if not is_finite(prediction):
+        raise ValueError(
+            f"prediction must be finite, but {describe_nonfinite(prediction)}; if the "
+            "network's input was finite, the training has diverged: lower the learning rate"
+        )
+    return prediction
 
 
 def _check_finite(value: Value, name: str) -> None:

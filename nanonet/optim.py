@@ -1,41 +1,62 @@
-"""SGD: plain gradient descent, w <- w - lr * dC/dw, for every parameter at once."""
+"""Optimizers: move every parameter a step downhill (SGD, with momentum, and Adam).
+
+An optimizer sees `Parameter` objects only, never layers: it reads each
+``.grad`` that backward filled in and changes each ``.value``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from math import isfinite
-from typing import Union
+import math
+import warnings
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Union
 
 import numpy as np
 
-from ._checks import Value, as_positive_number, as_value, describe_nonfinite, is_finite
+from ._checks import (
+    Value,
+    as_positive_number,
+    as_real_number,
+    as_value,
+    copy_value,
+    describe_nonfinite,
+    is_finite,
+    shape_of,
+)
 from .parameter import Parameter
 
 ParameterList = Iterable[Union[Parameter, "tuple[str, Parameter]"]]
 
 
-class SGD:
-    """Stochastic gradient descent: ``w <- w - lr * dC/dw`` for every parameter.
+class TrainingWarning(UserWarning):
+    """A warning about how training goes: a loss that keeps growing, gradients never reset.
 
-    The optimizer sees only `Parameter` objects, never layers: it
-    reads each ``.grad`` that backward filled in and moves each ``.value``
-    a step of size ``lr`` downhill.
+    Examples:
+        >>> import warnings
+        >>> issubclass(TrainingWarning, UserWarning)
+        True
+    """
 
-    All parameters are updated together, from gradients computed at the
-    same weights. (The tutorial's own loop updates ``w2`` first and then
-    uses the *new* ``w2`` in ``w1``'s update; that is a slightly different
-    algorithm, so its weights end a little differently.)
 
-    A step never writes inf or NaN into a weight: each new value is checked
-    before it is written, and if one is not finite, ``step`` puts back the
-    values it already wrote and raises, so no parameter changes.
+class Optimizer:
+    """The base class of every optimizer, built-in or your own.
+
+    It holds what every optimizer shares: the parameters and their names,
+    the learning rate ``lr``, a ``state`` dict per parameter (momentum and
+    the like), `zero_grad`, `state_dict` for saving and resuming, and the
+    finite-step guarantee. A subclass implements one method with the math,
+    ``update(value, grad, state)``, which returns the parameter's new value.
+
+    `step` checks every gradient, then computes every new value, then
+    writes them all. If a gradient or a new value is inf or NaN, it raises
+    before writing anything: either every parameter takes its step, or
+    none does. (The optimizer's own state, such as momentum, may have
+    advanced for that failed step; load a saved `state_dict` to resume.)
 
     Args:
-        parameters: The parameters to train, usually ``model.parameters()``.
-            ``model.named_parameters()`` works too and puts the names in
-            error messages.
-        lr: The learning rate, a finite positive number (the tutorial's
-            ``alpha``).
+        parameters: The parameters to train, usually ``model.parameters()``;
+            ``model.named_parameters()`` works too.
+        lr: The learning rate, a finite positive number.
 
     Raises:
         TypeError: If ``parameters`` is not an iterable of Parameters (or of
@@ -44,7 +65,286 @@ class SGD:
             ``lr`` is not finite and positive.
 
     Examples:
-        >>> from nanonet import Parameter
+        Sign descent, which moves each weight by ``lr`` whatever the
+        gradient's size:
+
+        >>> class SignSGD(Optimizer):
+        ...     def update(self, value, grad, state):
+        ...         return value - self.lr * np.sign(grad)
+        >>> w = Parameter([1.0, 1.0])
+        >>> optimizer = SignSGD([w], lr=0.1)
+        >>> w.grad = np.array([5.0, -0.01])
+        >>> optimizer.step()
+        >>> w.value
+        array([0.9, 1.1])
+    """
+
+    #: The settings `state_dict` saves, besides the per-parameter state.
+    hyperparameters: ClassVar[tuple[str, ...]] = ("lr",)
+
+    def __init__(self, parameters: ParameterList, lr: float) -> None:
+        self.lr = lr
+        self.names, self.parameters = _named_list(parameters, type(self).__name__)
+        self.state: list[dict[str, Any]] = [{} for _ in self.parameters]
+        self._numbers_only = all(type(p.value) is float for p in self.parameters)
+        self._warned = False
+
+    @property
+    def lr(self) -> float:
+        """The learning rate; assigning a new one checks it."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, lr: float) -> None:
+        self._lr = as_positive_number(lr, "lr")
+
+    def update(self, value: Value, grad: Value, state: dict[str, Any]) -> Value:
+        """Return the parameter's new value: the optimizer's math.
+
+        Args:
+            value: The parameter's current value (do not change it in place).
+            grad: Its gradient, finite and shaped like ``value``.
+            state: This parameter's own dict, kept from step to step (empty
+                at the first step). Change it in place; store floats back.
+
+        Returns:
+            The new value, a float or a new array shaped like ``value``.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must implement update()")
+
+    def step(self) -> None:
+        """Update every parameter with `update`: all of them, or (on an error) none.
+
+        Raises:
+            FloatingPointError: If a gradient or a new value is inf or NaN
+                (the training is diverging). The message names the
+                parameter and the learning rate.
+            ValueError: If a gradient's shape differs from its value's.
+        """
+        parameters = self.parameters
+        for index, parameter in enumerate(parameters):
+            grad = parameter.grad
+            if type(grad) is not float or not math.isfinite(grad):
+                self._check_gradient(index)
+            if parameter.steps_since_zero_grad and not self._warned:
+                self._warn_not_reset(index)
+        if self._numbers_only:  # plain floats: no numpy warnings to silence
+            new_values = [
+                self.update(p.value, p.grad, s) for p, s in zip(parameters, self.state, strict=True)
+            ]
+        else:
+            with np.errstate(all="ignore"):  # an overflow is reported just below
+                new_values = [
+                    self.update(p.value, p.grad, s)
+                    for p, s in zip(parameters, self.state, strict=True)
+                ]
+        for index, new in enumerate(new_values):
+            if type(new) is not float or not math.isfinite(new):
+                new_values[index] = self._checked_new_value(index, new)
+        for parameter, new in zip(parameters, new_values, strict=True):
+            value = parameter.value
+            if isinstance(value, np.ndarray):
+                np.copyto(value, new)  # in place: the parameter keeps its array
+            else:
+                parameter.value = new
+            parameter.steps_since_zero_grad += 1
+
+    def _warn_not_reset(self, index: int) -> None:
+        """Warn (once) that a gradient still holds the last step's: zero_grad was not called."""
+        self._warned = True
+        parameter = self.parameters[index]
+        warnings.warn(
+            f"the gradient of {self.names[index]} was not reset since the last step (it is "
+            f"{_magnitude(parameter.grad)} in size now): backward adds to .grad, so without "
+            "optimizer.zero_grad() before each backward pass the gradients of every step add "
+            "up and the steps grow. Call optimizer.zero_grad() (or model.zero_grad()) first",
+            TrainingWarning,
+            stacklevel=3,
+        )
+
+    def _check_gradient(self, index: int) -> None:
+        """Raise if parameter ``index``'s gradient is not a finite value of its shape."""
+        name, parameter = self.names[index], self.parameters[index]
+        grad = as_value(parameter.grad, f"the gradient of {name}")
+        if shape_of(grad) != parameter.shape:
+            raise ValueError(
+                f"the gradient of {name} has shape {shape_of(grad)}, but its value has "
+                f"shape {parameter.shape}; no parameter was updated"
+            )
+        if not is_finite(grad):
+            raise FloatingPointError(
+                f"the gradient of {name} is not finite: {describe_nonfinite(grad)}. "
+                f"The training is diverging: lower the learning rate first (it is "
+                f"lr={self.lr}); no parameter was updated"
+            )
+
+    def _checked_new_value(self, index: int, new: object) -> Value:
+        """``new`` as a value of parameter ``index``'s shape, or raise if it is not finite."""
+        name, parameter = self.names[index], self.parameters[index]
+        new = as_value(new, f"the new value of {name}")
+        if shape_of(new) != parameter.shape or not is_finite(new):
+            raise FloatingPointError(
+                f"the update of {name} overflows: its new value is not finite. The training "
+                f"is diverging: lower the learning rate first (it is lr={self.lr}); no "
+                "parameter was updated"
+            )
+        return new
+
+    def zero_grad(self) -> None:
+        """Reset the gradient of every parameter to zero."""
+        for parameter in self.parameters:
+            parameter.zero_grad()
+
+    # -- saving and resuming ----------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """Return the optimizer's state: a new dict, laid out as PyTorch's.
+
+        ``"state"`` maps each parameter's position to a copy of its state
+        (only parameters that have state appear), and ``"param_groups"``
+        holds one group with the hyperparameters and the positions of the
+        parameters. Loading it into a new optimizer over the same
+        parameters, with `load_state_dict`, continues the training exactly
+        where it was, bit for bit.
+
+        Examples:
+            >>> w = Parameter(1.0)
+            >>> optimizer = SGD([w], lr=0.1, momentum=0.9)
+            >>> w.grad = 2.0
+            >>> optimizer.step()
+            >>> state = optimizer.state_dict()
+            >>> state["state"]
+            {0: {'momentum_buffer': 2.0}}
+            >>> state["param_groups"]
+            [{'lr': 0.1, 'momentum': 0.9, 'params': [0]}]
+        """
+        settings = {name: _copy(getattr(self, name)) for name in self.hyperparameters}
+        return {
+            "state": {
+                index: {key: _copy(value) for key, value in state.items()}
+                for index, state in enumerate(self.state)
+                if state
+            },
+            "param_groups": [{**settings, "params": list(range(len(self.parameters)))}],
+        }
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore the state that `state_dict` returned; everything is checked first.
+
+        Args:
+            state_dict: A dict from `state_dict`, for an optimizer of the
+                same kind over parameters of the same shapes.
+
+        Raises:
+            TypeError: If ``state_dict`` is not a mapping.
+            ValueError: If it does not fit this optimizer (the message lists
+                every problem); the optimizer is then unchanged.
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
+        owner = type(self).__name__
+        problems: list[str] = []
+        groups = state_dict.get("param_groups")
+        settings: dict[str, Any] = {}
+        if not (isinstance(groups, list) and len(groups) == 1 and isinstance(groups[0], Mapping)):
+            problems.append("'param_groups' must be a list of one dict")
+        else:
+            group = groups[0]
+            if list(group.get("params", [])) != list(range(len(self.parameters))):
+                problems.append(
+                    f"'param_groups' lists {len(list(group.get('params', [])))} parameters, "
+                    f"this optimizer has {len(self.parameters)}"
+                )
+            for name in self.hyperparameters:
+                if name not in group:
+                    problems.append(f"'param_groups' has no {name!r}")
+                else:
+                    settings[name] = group[name]
+        new_state: list[dict[str, Any]] = [{} for _ in self.parameters]
+        states = state_dict.get("state")
+        if not isinstance(states, Mapping):
+            problems.append("'state' must be a dict from parameter position to its state")
+            states = {}
+        for index, state in states.items():
+            if not isinstance(index, (int, np.integer)) or not 0 <= index < len(self.parameters):
+                problems.append(f"'state' has an entry for parameter {index!r}, which is not here")
+                continue
+            if not isinstance(state, Mapping):
+                problems.append(f"the state of parameter {index} must be a dict")
+                continue
+            for key, value in state.items():
+                try:
+                    new_state[int(index)][key] = self._checked_state(int(index), key, value)
+                except (TypeError, ValueError) as err:
+                    problems.append(f"the state of {self.names[index]}, {key!r}: {err}")
+        if not problems:
+            original = {name: getattr(self, name) for name in self.hyperparameters}
+            try:
+                for name, value in settings.items():
+                    setattr(self, name, value)  # the setters check them
+            except (TypeError, ValueError) as err:
+                for name, value in original.items():
+                    setattr(self, name, value)
+                problems.append(str(err))
+        if problems:
+            raise ValueError(
+                f"cannot load this state into {owner}; {len(problems)} problem(s):\n  "
+                + "\n  ".join(problems)
+            )
+        self.state = new_state
+
+    def _checked_state(self, index: int, key: str, value: object) -> object:
+        """A copy of one state entry: a step count, or a finite value shaped as the parameter."""
+        if key == "step":
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise ValueError(f"must be a non-negative int, got {value!r}")
+            return int(value)
+        value = as_value(value, "the value")
+        if shape_of(value) != self.parameters[index].shape:
+            raise ValueError(
+                f"expected shape {self.parameters[index].shape}, got {shape_of(value)}"
+            )
+        if not is_finite(value):
+            raise ValueError(f"must be finite, but {describe_nonfinite(value)}")
+        return copy_value(value)
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.hyperparameters)
+        return f"{type(self).__name__}({settings}, parameters={len(self.parameters)})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent: ``w <- w - lr * dC/dw``, optionally with momentum.
+
+    Plain SGD (``momentum=0``) is the chapter's update, for every parameter
+    at once. All parameters are updated together, from gradients computed at
+    the same weights. (The chapter's own loop updates ``w2`` first and then
+    uses the *new* ``w2`` in ``w1``'s update; that is a slightly different
+    algorithm, so its weights end a little differently.)
+
+    With momentum, each parameter keeps a running sum of its gradients that
+    decays by ``momentum`` per step, ``b <- momentum * b + dC/dw`` (``b``
+    is the first gradient at the first step), and moves along it,
+    ``w <- w - lr * b``: steps grow along directions the gradient keeps
+    pointing to and cancel where it zig-zags. This is PyTorch's rule, step
+    for step.
+
+    Args:
+        parameters: The parameters to train, usually ``model.parameters()``.
+            ``model.named_parameters()`` works too.
+        lr: The learning rate, a finite positive number (the chapter's
+            ``alpha``).
+        momentum: How much of the running sum each step keeps, a finite
+            number of at least 0 (0.9 is common).
+
+    Raises:
+        TypeError: If ``parameters`` is not an iterable of Parameters (or of
+            (name, Parameter) pairs), or ``lr`` or ``momentum`` is not a
+            real number.
+        ValueError: If ``parameters`` is empty or repeats a parameter,
+            ``lr`` is not finite and positive, or ``momentum`` is negative.
+
+    Examples:
         >>> w = Parameter(2.0)
         >>> optimizer = SGD([w], lr=0.1)
         >>> w.grad = 0.5
@@ -56,107 +356,160 @@ class SGD:
         0.0
     """
 
-    __slots__ = ("_lr", "_names", "_parameters")
+    hyperparameters = ("lr", "momentum")
 
-    def __init__(self, parameters: ParameterList, lr: float) -> None:
-        self.lr = lr
-        self._names, self._parameters = _named_list(parameters)
+    def __init__(self, parameters: ParameterList, lr: float, momentum: float = 0.0) -> None:
+        self.momentum = momentum
+        super().__init__(parameters, lr)
 
     @property
-    def lr(self) -> float:
-        """The learning rate; assigning a new one checks it."""
-        return self._lr
+    def momentum(self) -> float:
+        """The momentum; assigning a new one checks it."""
+        return self._momentum
 
-    @lr.setter
-    def lr(self, lr: float) -> None:
-        self._lr = as_positive_number(lr, "lr")
+    @momentum.setter
+    def momentum(self, momentum: float) -> None:
+        self._momentum = as_positive_number(momentum, "momentum", allow_zero=True)
 
-    def step(self) -> None:
-        """Update every parameter: ``value <- value - lr * grad``.
-
-        Parameters are updated one after the other, each new value checked
-        before it is written. If one is not finite, the parameters already
-        updated get their old values back and the step raises: either every
-        parameter takes its step, or none does.
-
-        Raises:
-            FloatingPointError: If a gradient contains inf or NaN, or an
-                update would overflow. The message names the parameter.
-            ValueError: If a gradient's shape differs from its value's.
-        """
-        lr = self._lr
-        old_values = []
-        for parameter in self._parameters:
-            value, grad = parameter.value, parameter.grad
-            if type(value) is float and type(grad) is float:
-                new = value - lr * grad  # one number: plain float arithmetic
+    def update(self, value: Value, grad: Value, state: dict[str, Any]) -> Value:
+        """Return ``value - lr * grad``, or with momentum ``value - lr * b``."""
+        if self.momentum:
+            buffer = state.get("momentum_buffer")
+            if buffer is None:
+                buffer = copy_value(grad)  # the first step: b = dC/dw
             else:
-                new = None
-            if new is None or not isfinite(new):
-                try:  # an array, or a value that is not finite: the careful path
-                    new = self._checked_update(parameter)
-                except Exception:  # put back what was written, then report
-                    for done, old in zip(self._parameters, old_values, strict=False):
-                        done.value = old
-                    raise
-            parameter.value = new
-            old_values.append(value)
-
-    def _checked_update(self, parameter: Parameter) -> Value:
-        """Return ``value - lr * grad`` for any parameter, or raise naming it."""
-        name = self._names[self._parameters.index(parameter)]
-        value, grad = parameter.value, parameter.grad
-        if np.shape(grad) != parameter.shape:
-            raise ValueError(
-                f"the gradient of {name} has shape {np.shape(grad)}, but its value "
-                f"has shape {parameter.shape}; no parameter was updated"
-            )
-        grad = as_value(grad, f"the gradient of {name}")
-        if not is_finite(grad):
-            raise FloatingPointError(
-                f"the gradient of {name} is not finite: {describe_nonfinite(grad)}; "
-                "no parameter was updated"
-            )
-        with np.errstate(all="ignore"):  # an overflow is reported just below
-            new = value - self._lr * grad
-        if not is_finite(new):
-            raise FloatingPointError(
-                f"the update of {name} overflows: value - lr * grad is not finite; "
-                "no parameter was updated"
-            )
-        return float(new) if type(value) is float else new
-
-    def zero_grad(self) -> None:
-        """Reset the gradient of every parameter to zero."""
-        for parameter in self._parameters:
-            parameter.zero_grad()
-
-    def __repr__(self) -> str:
-        return f"SGD(lr={self._lr!r}, parameters={len(self._parameters)})"
+                buffer *= self.momentum  # b <- momentum * b + dC/dw, in place
+                buffer += grad
+            state["momentum_buffer"] = buffer  # (a float is a new object: store it back)
+            grad = buffer
+        return value - self.lr * grad
 
 
-def _named_list(parameters: ParameterList) -> tuple[list[str], list[Parameter]]:
+class Adam(Optimizer):
+    """Adam: each parameter gets a step size of its own, from its gradients' history.
+
+    Adam keeps two running averages per parameter, of the gradient and of
+    its square, ``m <- beta1 * m + (1 - beta1) * g`` and
+    ``v <- beta2 * v + (1 - beta2) * g**2``. Both start at 0, which biases
+    them towards 0 in the first steps; dividing by ``1 - beta**t`` at step
+    ``t`` removes that bias. The step is then
+    ``w <- w - lr * m_hat / (sqrt(v_hat) + eps)``: about ``lr`` in size
+    wherever the gradient points the same way step after step, smaller
+    where it is noisy, whatever the gradient's scale. This is PyTorch's
+    ``torch.optim.Adam`` (without weight decay), computed in the same
+    order, step for step.
+
+    Args:
+        parameters: The parameters to train, usually ``model.parameters()``.
+        lr: The learning rate, a finite positive number.
+        betas: The decay rates ``(beta1, beta2)`` of the two averages, each
+            in [0, 1).
+        eps: Added to the denominator so it is never 0, a finite positive
+            number.
+
+    Raises:
+        TypeError: If an argument is not of the right kind.
+        ValueError: If ``lr`` or ``eps`` is not finite and positive, or a
+            beta is outside [0, 1).
+
+    Examples:
+        >>> w = Parameter([1.0, 1.0])
+        >>> optimizer = Adam([w], lr=0.1)
+        >>> w.grad = np.array([100.0, -0.01])    # very different scales ...
+        >>> optimizer.step()
+        >>> print(np.round(w.value, 6))           # ... the same step size, lr
+        [0.9 1.1]
+    """
+
+    hyperparameters = ("lr", "betas", "eps")
+
+    def __init__(
+        self,
+        parameters: ParameterList,
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-08,
+    ) -> None:
+        self.betas = betas
+        self.eps = eps
+        super().__init__(parameters, lr)
+
+    @property
+    def betas(self) -> tuple[float, float]:
+        """The decay rates (beta1, beta2); assigning new ones checks them."""
+        return self._betas
+
+    @betas.setter
+    def betas(self, betas: tuple[float, float]) -> None:
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"betas must be a pair of numbers (beta1, beta2), got {betas!r}")
+        checked = tuple(as_real_number(beta, "each of betas") for beta in betas)
+        if not all(0.0 <= beta < 1.0 for beta in checked):
+            raise ValueError(f"each of betas must be in [0, 1), got {betas!r}")
+        self._betas = (checked[0], checked[1])
+
+    @property
+    def eps(self) -> float:
+        """The term that keeps the denominator from 0; assigning a new one checks it."""
+        return self._eps
+
+    @eps.setter
+    def eps(self, eps: float) -> None:
+        self._eps = as_positive_number(eps, "eps")
+
+    def update(self, value: Value, grad: Value, state: dict[str, Any]) -> Value:
+        """Return ``value - lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)``."""
+        beta1, beta2 = self.betas
+        if not state:  # the first step: both averages start at 0
+            zero = np.zeros_like(grad) if isinstance(grad, np.ndarray) else 0.0
+            state.update(step=0, exp_avg=copy_value(zero), exp_avg_sq=copy_value(zero))
+        state["step"] += 1
+        t = state["step"]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m += (1 - beta1) * (grad - m)  # m <- beta1 * m + (1 - beta1) * g, as PyTorch writes it
+        v *= beta2  # v <- beta2 * v + (1 - beta2) * g**2
+        v += (1 - beta2) * grad * grad
+        state["exp_avg"], state["exp_avg_sq"] = m, v  # (floats are new objects: store them back)
+        bias_correction1 = 1 - beta1**t
+        bias_correction2 = 1 - beta2**t
+        denominator = np.sqrt(v) / bias_correction2**0.5 + self.eps
+        return value - (self.lr / bias_correction1) * m / denominator
+
+
+def _magnitude(grad: Value) -> str:
+    """The largest absolute value of a gradient, for a message."""
+    return f"{float(np.max(np.abs(grad))):.4g}"
+
+
+def _copy(value: object) -> object:
+    """A copy of a state entry or setting that later changes cannot reach."""
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
+def _named_list(parameters: ParameterList, owner: str) -> tuple[list[str], list[Parameter]]:
     """Turn Parameters or (name, Parameter) pairs into a list of names and one of Parameters."""
     if isinstance(parameters, Parameter) or not isinstance(parameters, Iterable):
         raise TypeError(
-            "SGD expects an iterable of Parameters, such as model.parameters(), "
+            f"{owner} expects an iterable of Parameters, such as model.parameters(), "
             f"got {type(parameters).__name__}"
         )
     names, found, seen = [], [], set()
     for index, item in enumerate(parameters):
         name = f"parameter {index}"
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
-            name, item = f"parameter '{item[0]}'", item[1]
+            name, item = f"parameter {item[0]!r}", item[1]
+        elif isinstance(item, Parameter) and item.name:
+            name = f"parameter {item.name!r}"
         if not isinstance(item, Parameter):
             hint = "; pass model.parameters()" if hasattr(item, "parameters") else ""
             raise TypeError(
-                f"SGD expects Parameters, but item {index} is a {type(item).__name__}{hint}"
+                f"{owner} expects Parameters, but item {index} is a {type(item).__name__}{hint}"
             )
         if id(item) in seen:
-            raise ValueError(f"SGD got the same Parameter twice ({name})")
+            raise ValueError(f"{owner} got the same Parameter twice ({name})")
         seen.add(id(item))
         names.append(name)
         found.append(item)
     if not found:
-        raise ValueError("SGD got an empty list of parameters")
+        raise ValueError(f"{owner} got an empty list of parameters")
     return names, found

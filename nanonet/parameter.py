@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 
 from ._checks import Value, as_value, copy_value, is_finite, shape_of
@@ -21,15 +24,27 @@ class Parameter:
       accumulate until `zero_grad` resets them (as in PyTorch).
 
     A single number is stored as a Python float and an array as a float64
-    numpy array (a copy of the one you pass, so the Parameter owns it).
+    numpy array that the Parameter owns: the constructor copies the array
+    you pass, and assigning ``value`` later copies the new numbers into it,
+    so the shape never changes and no one else's array is trained.
+    Assigning goes through the same checks as the constructor.
 
     Args:
         value: The initial value: a finite real number, or an array (or
             nested list) of finite real numbers.
 
+    Attributes:
+        grad (float | numpy.ndarray): dC/d(value), shaped like the value.
+        name (str): The name under which a model last listed this parameter
+            (``"0.weight"``), or ``""``; error messages use it.
+        steps_since_zero_grad (int): How many optimizer steps used this
+            gradient since `zero_grad` last reset it; more than one means
+            gradients of several steps are adding up.
+
     Raises:
         TypeError: If ``value`` is not a real number or an array of them.
-        ValueError: If ``value`` contains inf or NaN.
+        ValueError: If ``value`` contains inf or NaN, or (on assignment)
+            its shape is not the parameter's shape.
 
     Examples:
         >>> w = Parameter(2.0)
@@ -38,32 +53,69 @@ class Parameter:
         >>> w.grad
         0.0
         >>> w.grad += 0.5   # what a layer's backward does
+        >>> w.value = 1.5   # checked: finite, and the same shape
         >>> w.zero_grad()
-        >>> w.grad
-        0.0
+        >>> w, w.grad
+        (Parameter(1.5), 0.0)
     """
 
-    __slots__ = ("value", "grad")
+    __slots__ = ("_value", "grad", "name", "steps_since_zero_grad")
 
     def __init__(self, value: object) -> None:
-        value = as_value(value, "Parameter value")
-        if not is_finite(value):
-            raise ValueError(f"Parameter value must be finite, got {value!r}")
-        self.value: Value = copy_value(value)  # our own copy
+        self._value: Value = copy_value(_checked(value, "Parameter value"))  # our own copy
         self.grad: Value = 0.0
+        self.name = ""
         self.zero_grad()
 
     @property
-    def shape(self) -> tuple:
+    def value(self) -> Any:  # a float or a float64 array (Any: layers know which they hold)
+        """The number (a float) or array (float64) the layer computes with.
+
+        Assigning a new value checks it as the constructor does and copies it
+        into the parameter.
+        """
+        return self._value
+
+    @value.setter
+    def value(self, value: object) -> None:
+        own = self._value
+        if type(value) is float and type(own) is float and math.isfinite(value):
+            self._value = value  # one number: the common case, already checked
+            return
+        label = f"Parameter {self.name!r} value" if self.name else "Parameter value"
+        new = _checked(value, label)
+        if shape_of(new) != shape_of(own):
+            raise ValueError(
+                f"{label} must keep its shape {shape_of(own)}, got shape {shape_of(new)}; "
+                "to change a shape, make a new Parameter"
+            )
+        if isinstance(own, np.ndarray):
+            np.copyto(own, new)  # in place: the parameter keeps its own array
+        else:
+            self._value = float(new)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
         """The shape of the value: ``()`` for a single number."""
-        return shape_of(self.value)
+        return shape_of(self._value)
 
     def zero_grad(self) -> None:
         """Reset the gradient to zero (a new zero of the value's shape)."""
-        self.grad = 0.0 if type(self.value) is float else np.zeros_like(self.value)
+        value = self._value
+        self.grad = np.zeros_like(value) if isinstance(value, np.ndarray) else 0.0
+        self.steps_since_zero_grad = 0
 
     def __repr__(self) -> str:
-        if type(self.value) is float:
-            return f"Parameter({self.value!r})"
-        values = np.array2string(self.value, separator=", ", prefix="Parameter(")
+        value = self._value
+        if not isinstance(value, np.ndarray):
+            return f"Parameter({value!r})"
+        values = np.array2string(value, separator=", ", prefix="Parameter(")
         return f"Parameter({values})"
+
+
+def _checked(value: object, label: str) -> Value:
+    """``value`` as a float or float64 array, or a TypeError/ValueError naming ``label``."""
+    value = as_value(value, label)
+    if not is_finite(value):
+        raise ValueError(f"{label} must be finite, got {value!r}")
+    return value

@@ -3,43 +3,55 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 from ._checks import Value, as_value, copy_value, shape_of
-from ._tables import format_cell, html_table, text_table
+from ._format import format_number, html_table, text_table
 from .layer import Layer
 from .loss import MSELoss
+from .parameter import Parameter
 
-#: Above this many output elements, trace does not probe per-element parameter factors.
+#: Above this many output elements, trace does not probe per-element factors.
 MAX_PROBES = 1000
 
 
 class ChainRule:
-    """How one parameter's gradient is a product of chain-rule factors.
+    """How one parameter's gradient is made of chain-rule factors.
+
+    For a single-number parameter the gradient is one product of factors:
+    dC/d(network output), the local derivative of every layer above the
+    parameter's layer, and d(that layer's output)/d(parameter). For a batch
+    the factors are per-sample arrays, multiplied element by element and
+    summed over the batch.
+
+    For an array parameter (a `nanonet.Dense` weight, say) each element
+    of the gradient is a *sum* of such products, one per output element it
+    affects: ``terms`` lists them for the parameter's first element.
 
     Attributes:
         parameter: The parameter's name, as in ``named_parameters()``.
-        factors: (label, value) pairs that multiply to the gradient: dC/dy
-            at the network's output, the local derivative dy/dx of every
-            layer above the parameter's layer, and d(that layer's output)/d
-            (parameter). For a batch the values are per-element arrays,
-            multiplied elementwise and summed over the batch.
-        product: The product of the factors (summed over a batch), or None
-            when the gradient is not such a product (see ``note``).
+        factors: (label, value) pairs that multiply to the gradient (empty
+            for an array parameter, or when there is no product).
+        product: The product of the factors (summed over a batch), or None.
         gradient: The gradient backward computed (for a weight that several
             layers share, this layer's share of it).
         matches: Whether ``product`` equals ``gradient`` (to 1e-12 relative),
             or None when there is no product.
-        note: Why there is no product, when there is none.
+        note: What the gradient is made of, when it is not one product.
+        terms: For an array parameter, ``(index, [(label, dC/dy, dy/dp), ...])``:
+            the products whose sum is the gradient's element at ``index``,
+            one per output element it affects.
+        layer: The index and class of the layer each factor comes from,
+            ``(k, "Sigmoid")`` per factor (``None`` for dC/d(output)).
 
     Examples:
         >>> from nanonet import Linear, Sigmoid, Sequential, trace
         >>> chain = trace(Sequential(Linear(2.0), Sigmoid()), 1.0, 0.5).chains[0]
         >>> [label for label, _ in chain.factors]
-        ['dC/dy1', 'dy1/dx1', 'dy0/d(0.weight)']
+        ['dC/dy1', 'dy1/dy0', 'dy0/d(0.weight)']
         >>> chain.matches
         True
     """
@@ -52,6 +64,8 @@ class ChainRule:
         gradient: Value,
         matches: bool | None,
         note: str = "",
+        terms: tuple[tuple[int, ...], list[tuple[str, float, float]]] | None = None,
+        layers: list[tuple[int, str] | None] | None = None,
     ) -> None:
         self.parameter = parameter
         self.factors = factors
@@ -59,6 +73,9 @@ class ChainRule:
         self.gradient = gradient
         self.matches = matches
         self.note = note
+        self.terms = terms
+        self.layers = layers or []
+        self.digits: int | None = 4
 
     def __repr__(self) -> str:
         return (
@@ -67,21 +84,56 @@ class ChainRule:
         )
 
     def __str__(self) -> str:
+        return self.to_text(self.digits)
+
+    def to_text(self, digits: int | None = 4) -> str:
+        """The chain rule for this parameter as text, numbers with ``digits`` significant digits.
+
+        ``digits=None`` shows every digit.
+        """
+
+        def number(value: object) -> str:
+            return format_number(value, digits)
+
         name = f"dC/d({self.parameter})"
+        if self.product is None and self.terms is not None:
+            index, terms = self.terms
+            at = f"[{', '.join(map(str, index))}]"
+            lines = [f"{name} = {number(self.gradient)}: {self.note}; its element {at} is"]
+            for sign, (label, incoming, local) in zip(
+                ["  ", "+ "] * len(terms), terms, strict=False
+            ):
+                lines.append(f"  {sign}{label} = ({number(incoming)}) * ({number(local)})")
+            total = sum(incoming * local for _, incoming, local in terms)
+            element = (
+                self.gradient[index] if isinstance(self.gradient, np.ndarray) else self.gradient
+            )
+            lines.append(
+                f"    = {number(total)}, which equals backward's {number(element)}"
+                if np.isclose(total, element, rtol=1e-12, atol=1e-300)
+                else f"    = {number(total)}, which DIFFERS FROM backward's {number(element)}"
+            )
+            return "\n".join(lines)
         if self.product is None:
-            return f"{name} = {format_cell(self.gradient)}: {self.note}"
+            return f"{name} = {number(self.gradient)}: {self.note}"
         labels = " * ".join(label for label, _ in self.factors)
-        values = " * ".join(f"({format_cell(value)})" for _, value in self.factors)
-        total = "sum over the batch of " if any(np.ndim(v) for _, v in self.factors) else ""
         verdict = "equals" if self.matches else "DIFFERS FROM"
-        return (
-            f"{name} = {total}{labels}\n    = {total}{values}\n"
-            f"    = {self.product!r}, which {verdict} backward's {format_cell(self.gradient)}"
-        )
+        ending = f"= {number(self.product)}, which {verdict} backward's {number(self.gradient)}"
+        if not any(np.ndim(value) for _, value in self.factors):
+            values = " * ".join(f"({number(value)})" for _, value in self.factors)
+            return f"{name} = {labels}\n    = {values}\n    {ending}"
+        width = max(len(label) for label, _ in self.factors)
+        lines = [f"{name} = sum over the batch of {labels}"]
+        lines += [f"    {label.ljust(width)} = {number(value)}" for label, value in self.factors]
+        return "\n".join([*lines, f"    {ending}"])
 
 
 class Trace:
     """The record of one forward and one backward pass; see `trace`.
+
+    Printing a Trace shows numbers with ``digits`` significant digits (4 by
+    default, so the tables fit a page; set ``digits=None`` for every digit);
+    ``rows`` and ``chains`` always hold the full values.
 
     Attributes:
         rows: One dict per layer and pass, in the order things happen: the
@@ -95,6 +147,8 @@ class Trace:
             floats for one sample and numpy arrays for a batch.
         chains: One `ChainRule` per parameter.
         loss: The cost C.
+        names: The names of the values: the input, then each layer's output.
+        digits: Significant digits when printed (None: all of them).
 
     Examples:
         >>> from nanonet import Linear, trace
@@ -107,19 +161,31 @@ class Trace:
         {'weight': 10.0}
     """
 
-    def __init__(self, rows: list[dict[str, Any]], chains: list[ChainRule], loss: float) -> None:
+    def __init__(
+        self,
+        rows: list[dict[str, Any]],
+        chains: list[ChainRule],
+        loss: float,
+        names: list[str],
+        digits: int | None = 4,
+    ) -> None:
         self.rows = rows
         self.chains = chains
         self.loss = loss
+        self.names = names
+        self.digits = digits
 
     def __repr__(self) -> str:
         return f"Trace(rows={len(self.rows)}, chains={len(self.chains)}, loss={self.loss!r})"
 
-    def tables(self) -> list[tuple[str, list[str], list[list[str]]]]:
-        """The forward table, the backward table and the chain-rule table as text cells."""
+    def tables(self, digits: int | None = 4) -> list[tuple[str, list[str], list[list[str]]]]:
+        """The forward table, the backward table and the chain-rule table, as text cells."""
+
+        def cell(value: object) -> str:
+            return format_number(value, digits)
+
         forward = [r for r in self.rows if r["pass"] == "forward"]
         backward = [r for r in self.rows if r["pass"] == "backward"]
-        cell = format_cell
         return [
             (
                 "forward pass",
@@ -137,7 +203,7 @@ class Trace:
                     "dC/d(output)",
                     "d(output)/d(input)",
                     "dC/d(input)",
-                    "parameter gradients",
+                    "parameter grads",
                 ],
                 [
                     [
@@ -146,7 +212,7 @@ class Trace:
                         cell(r["grad_output"]),
                         cell(r["local_derivative"])
                         if r["local_derivative"] is not None
-                        else r["local_note"],
+                        else "(not one factor)",
                         cell(r["grad_input"]),
                         "; ".join(f"{n}: {cell(g)}" for n, g in r["parameter_grads"].items()),
                     ]
@@ -159,10 +225,8 @@ class Trace:
                 [
                     [
                         f"dC/d({c.parameter})",
-                        " * ".join(label for label, _ in c.factors)
-                        if c.product is not None
-                        else c.note,
-                        " * ".join(cell(v) for _, v in c.factors) if c.product is not None else "",
+                        " * ".join(label for label, _ in c.factors) if c.factors else c.note,
+                        " * ".join(cell(v) for _, v in c.factors),
                         cell(c.product),
                         cell(c.gradient),
                         "" if c.matches is None else ("equal" if c.matches else "DIFFERENT"),
@@ -172,20 +236,38 @@ class Trace:
             ),
         ]
 
-    def __str__(self) -> str:
-        parts = []
-        for title, header, rows in self.tables()[:2]:
-            parts.append(f"{title}\n{text_table(header, rows)}")
-        parts.append("chain rule\n" + "\n".join(str(chain) for chain in self.chains))
+    def to_text(self, digits: int | None = 4) -> str:
+        """The trace as text: two tables and the chain rule for every parameter.
+
+        Args:
+            digits: Significant digits of every number, or None for all.
+        """
+        parts = [
+            f"{title}\n{text_table(header, rows)}"
+            for title, header, rows in self.tables(digits)[:2]
+        ]
+        parts.append("chain rule\n" + "\n".join(chain.to_text(digits) for chain in self.chains))
         return "\n\n".join(parts)
+
+    def __str__(self) -> str:
+        return self.to_text(self.digits)
 
     def _repr_html_(self) -> str:
         return "".join(
-            html_table(header, rows, caption=title) for title, header, rows in self.tables()
+            html_table(header, rows, caption=title)
+            for title, header, rows in self.tables(self.digits)
         )
 
 
-def trace(model: Layer, x: object, target: object, loss_fn: Any = None) -> Trace:
+def trace(
+    model: Layer,
+    x: object,
+    target: object,
+    loss_fn: Any = None,
+    *,
+    names: Sequence[str] | None = None,
+    digits: int | None = 4,
+) -> Trace:
     """Run one forward and one backward pass and record every number on the way.
 
     The pass runs on a copy of ``model``: the model, its weights, its
@@ -213,6 +295,13 @@ def trace(model: Layer, x: object, target: object, loss_fn: Any = None) -> Trace
         x: The input: a number or an array.
         target: The desired output.
         loss_fn: The loss; `nanonet.MSELoss` by default.
+        names: Names for the values the chain rule is written in: the input
+            first, then each layer's output (one more name than layers).
+            By default ``x`` and ``y0``, ``y1``, ...: ``yk`` is the output
+            of layer ``k``. The chapter's names for its network are
+            ``["s0", "x1", "s1", "x2", "s2", "out"]``.
+        digits: Significant digits when the trace is printed (None: all).
+            ``rows`` and ``chains`` keep every digit.
 
     Returns:
         A `Trace`: ``print`` it for aligned tables, read ``rows`` and
@@ -221,40 +310,41 @@ def trace(model: Layer, x: object, target: object, loss_fn: Any = None) -> Trace
     Raises:
         TypeError: If ``model`` is not a Layer (and errors of the forward
             pass and the loss for bad ``x`` or ``target``).
+        ValueError: If ``names`` does not hold one name per value.
 
     Examples:
         >>> from nanonet import Linear, Sigmoid, Sequential
         >>> model = Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
         >>> t = trace(model, 2.0, 0.7)
         >>> print(t.chains[1])
-        dC/d(2.weight) = dC/dy4 * dy4/dx4 * dy3/dx3 * dy2/d(2.weight)
-            = (-0.3362461932481792) * (0.5) * (0.1982402857978777) * (0.9820137900379085)
-            = -0.032729312455963756, which equals backward's -0.032729312455963756
+        dC/d(2.weight) = dC/dy4 * dy4/dy3 * dy3/dy2 * dy2/d(2.weight)
+            = (-0.3362) * (0.5) * (0.1982) * (0.982)
+            = -0.03273, which equals backward's -0.03273
     """
     if not isinstance(model, Layer):
         raise TypeError(f"trace needs a Layer, got {type(model).__name__}")
     work = copy.deepcopy(model)
-    steps = list(work) if isinstance(work, Iterable) else [work]
+    steps: list[Layer] = list(work) if isinstance(work, Iterable) else [work]
     loss_fn = MSELoss() if loss_fn is None else copy.deepcopy(loss_fn)
+    names = _value_names(names, len(steps))
 
     values = [as_value(x, "x")]  # values[k] is the input of step k, values[k + 1] its output
     for step in steps:
         values.append(step(values[-1]))
     loss = loss_fn(values[-1], target)
 
-    work.zero_grad()
-    grads = [None] * len(steps) + [loss_fn.backward()]  # grads[k] = dC/d(values[k])
-    parameter_grads = [{} for _ in steps]  # what each step's backward added to each .grad
-    for k in reversed(range(len(steps))):
-        before = {name: copy_value(p.grad) for name, p in steps[k].named_parameters()}
-        grads[k] = steps[k].backward(grads[k + 1])
-        for name, p in steps[
-            k
-        ].named_parameters():  # (a weight shared by two steps gets two shares)
-            parameter_grads[k][name] = copy_value(p.grad - before[name])
+    with np.errstate(all="ignore"):
+        work.zero_grad()
+        grads: list[Value] = [0.0] * len(steps) + [loss_fn.backward()]  # grads[k] = dC/d(values[k])
+        parameter_grads: list[dict[str, Value]] = [{} for _ in steps]
+        for k in reversed(range(len(steps))):
+            before = {name: copy_value(p.grad) for name, p in steps[k].named_parameters()}
+            grads[k] = as_value(_backward(steps[k], values[k], grads[k + 1]), "dC/d(input)")
+            for name, p in steps[k].named_parameters():  # (a shared weight gets two shares)
+                parameter_grads[k][name] = copy_value(p.grad - before[name])
+        local = [_local_derivative(steps[k], values[k], values[k + 1]) for k in range(len(steps))]
 
-    local = [_local_derivative(steps[k], values[k], values[k + 1]) for k in range(len(steps))]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "pass": "forward",
             "index": k,
@@ -268,7 +358,7 @@ def trace(model: Layer, x: object, target: object, loss_fn: Any = None) -> Trace
         {
             "pass": "forward",
             "index": "C",
-            "layer": f"{loss_fn!r}, target {format_cell(target)}",
+            "layer": f"{loss_fn!r}, target {format_number(target, digits)}",
             "input": values[-1],
             "target": target,
             "output": loss,
@@ -302,25 +392,39 @@ def trace(model: Layer, x: object, target: object, loss_fn: Any = None) -> Trace
         )
 
     full_names = {id(parameter): name for name, parameter in work.named_parameters()}
-    chains = [
-        _chain_rule(
-            full_names[id(parameter)],
-            k,
-            step,
-            parameter,
-            parameter_grads[k][name],
-            values,
-            grads,
-            local,
+    chains = []
+    with np.errstate(all="ignore"):
+        for k, step in enumerate(steps):
+            for name, parameter in step.named_parameters():
+                chain = _chain_rule(
+                    full_names[id(parameter)], k, steps, parameter, parameter_grads[k][name],
+                    values, grads, local, names,
+                )  # fmt: skip
+                chain.digits = digits
+                chains.append(chain)
+    return Trace(rows=rows, chains=chains, loss=loss, names=names, digits=digits)
+
+
+def _value_names(names: Sequence[str] | None, layers: int) -> list[str]:
+    """The names of the input and of each layer's output."""
+    if names is None:
+        return ["x"] + [f"y{k}" for k in range(layers)]
+    if isinstance(names, str) or len(names) != layers + 1:
+        raise ValueError(
+            f"names must hold {layers + 1} names, one for the input and one for each of the "
+            f"{layers} layers' outputs, got {names!r}"
         )
-        for k, step in enumerate(steps)
-        for name, parameter in step.named_parameters()
-    ]
-    return Trace(rows=rows, chains=chains, loss=loss)
+    return [str(name) for name in names]
+
+
+def _backward(step: Layer, x: Value, grad: Value) -> Value:
+    """``step``'s backward at input ``x``: a fresh forward pass first, so any layer allows it."""
+    step.forward(x)
+    return step.backward(grad)
 
 
 def _ones_like(value: Value) -> Value:
-    return 1.0 if type(value) is float else np.ones_like(value)
+    return np.ones_like(value) if isinstance(value, np.ndarray) else 1.0
 
 
 def _local_derivative(step: Layer, x: Value, y: Value) -> tuple[Value | None, str]:
@@ -332,55 +436,107 @@ def _local_derivative(step: Layer, x: Value, y: Value) -> tuple[Value | None, st
     """
     if shape_of(x) != shape_of(y):
         return None, "not a single factor: output and input shapes differ"
-    derivative = copy_value(step.backward(_ones_like(y)))
-    if type(y) is float:
-        return derivative, ""
-    probe = np.random.default_rng(0).uniform(0.5, 1.5, y.shape)
-    if shape_of(derivative) == shape_of(x) and np.allclose(
-        step.backward(probe), derivative * probe, rtol=1e-12, atol=0.0
-    ):
-        return derivative, ""
-    return None, "not a single factor: the layer mixes elements"
+    saved = [(p, copy_value(p.grad)) for p in step.parameters()]
+    derivative = copy_value(as_value(_backward(step, x, _ones_like(y)), "dy/dx"))
+    result: tuple[Value | None, str] = (derivative, "")
+    if isinstance(y, np.ndarray):
+        probe = np.random.default_rng(0).uniform(0.5, 1.5, y.shape)
+        probed = np.asarray(_backward(step, x, probe))
+        if shape_of(derivative) != shape_of(x) or not np.allclose(
+            probed, derivative * probe, rtol=1e-12, atol=0.0
+        ):
+            result = (None, "not a single factor: the layer mixes elements")
+    for parameter, grad in saved:  # probing added to the grads: put them back
+        parameter.grad = grad
+    return result
 
 
-def _parameter_factor(step: Layer, parameter, output: Value) -> tuple[Value | None, str]:
-    """d(output)/d(parameter) per output element, for a single-number parameter."""
-    if type(parameter.value) is not float:
-        return None, "an array parameter: its gradient is not one product of factors"
-    if type(output) is float:
+def _output_jacobian(step: Layer, parameter: Parameter, x: Value, y: Value) -> np.ndarray | None:
+    """d(output element)/d(parameter element) for every pair, shape (*y.shape, *p.shape).
+
+    Found with the layer's own backward: a unit gradient on one output
+    element gives that element's derivative with respect to every
+    parameter element. None when the output has too many elements.
+    """
+    if np.size(y) > MAX_PROBES:
+        return None
+    saved = copy_value(parameter.grad)
+    jacobian = np.empty(shape_of(y) + parameter.shape)
+    for index in np.ndindex(shape_of(y)):
+        unit: Value = 1.0
+        if isinstance(y, np.ndarray):
+            unit = np.zeros_like(y)
+            unit[index] = 1.0
         parameter.zero_grad()
-        step.backward(1.0)
-        return float(parameter.grad), ""
-    if output.size > MAX_PROBES:
-        return (
-            None,
+        _backward(step, x, unit)
+        jacobian[index] = parameter.grad
+    parameter.grad = saved
+    return jacobian
+
+
+def _chain_rule(
+    name: str,
+    k: int,
+    steps: list[Layer],
+    parameter: Parameter,
+    gradient: Value,
+    values: list[Value],
+    grads: list[Value],
+    local: list[tuple[Value | None, str]],
+    names: list[str],
+) -> ChainRule:
+    """dC/d(parameter) of step k, written with the chain rule."""
+    last = len(steps) - 1
+    jacobian = _output_jacobian(steps[k], parameter, values[k], values[k + 1])
+    if jacobian is None:
+        return ChainRule(
+            name, [], None, gradient, None,
             f"more than {MAX_PROBES} output elements: trace a smaller batch to see the factors",
-        )
-    factor = np.empty_like(output)
-    for index in np.ndindex(output.shape):
-        unit = np.zeros_like(output)
-        unit[index] = 1.0
-        parameter.zero_grad()
-        step.backward(unit)
-        factor[index] = parameter.grad
-    return factor, ""
-
-
-def _chain_rule(name, k, step, parameter, gradient, values, grads, local) -> ChainRule:
-    """dC/d(parameter) of step k as dC/dy_last * dy/dx of the steps above k * dy_k/d(parameter)."""
-    last = len(local) - 1
-    factors = [(f"dC/dy{last}", grads[-1])]
+        )  # fmt: skip
+    if parameter.shape != ():
+        return _array_parameter_chain(name, k, parameter, gradient, jacobian, grads, names)
+    factors: list[tuple[str, Value]] = [(f"dC/d{names[-1]}", grads[-1])]
+    layers: list[tuple[int, str] | None] = [None]
     for j in range(last, k, -1):
         derivative, note = local[j]
         if derivative is None:
             return ChainRule(
-                name, [], None, gradient, None, f"layer {j}'s local derivative is {note}"
-            )
-        factors.append((f"dy{j}/dx{j}", derivative))
-    own, note = _parameter_factor(step, parameter, values[k + 1])
-    if own is None:
-        return ChainRule(name, [], None, gradient, None, note)
-    factors.append((f"dy{k}/d({name})", own))
+                name, [], None, gradient, None,
+                f"layer {j} ({type(steps[j]).__name__})'s local derivative is {note}",
+            )  # fmt: skip
+        factors.append((f"d{names[j + 1]}/d{names[j]}", derivative))
+        layers.append((j, type(steps[j]).__name__))
+    own: Value = float(jacobian) if jacobian.ndim == 0 else jacobian  # one per output element
+    factors.append((f"d{names[k + 1]}/d({name})", own))
+    layers.append((k, type(steps[k]).__name__))
     product = float(np.sum(np.prod(np.broadcast_arrays(*[value for _, value in factors]), axis=0)))
     matches = bool(np.isclose(product, gradient, rtol=1e-12, atol=1e-300))
-    return ChainRule(name, factors, product, gradient, matches)
+    return ChainRule(name, factors, product, gradient, matches, layers=layers)
+
+
+def _array_parameter_chain(
+    name: str,
+    k: int,
+    parameter: Parameter,
+    gradient: Value,
+    jacobian: np.ndarray,
+    grads: list[Value],
+    names: list[str],
+) -> ChainRule:
+    """An array parameter: each gradient element is a sum over the output elements it affects."""
+    output_shape = jacobian.shape[: jacobian.ndim - len(parameter.shape)]
+    first = (0,) * len(parameter.shape)
+    incoming = np.broadcast_to(grads[k + 1], output_shape)
+    column = jacobian[(Ellipsis,) + first]
+    y, p = names[k + 1], f"({name})[{', '.join(map(str, first))}]"
+    terms = [
+        (
+            f"dC/d{y}{list(index)} * d{y}{list(index)}/d{p}",
+            float(incoming[index]),
+            float(column[index]),
+        )
+        for index in np.ndindex(output_shape)
+        if column[index] != 0.0
+    ]
+    note = f"each element is a sum over the outputs of layer {k} (matrix products)"
+    return ChainRule(name, [], None, gradient, None, note, terms=(first, terms))

@@ -1,11 +1,154 @@
-"""Shared test helpers."""
+"""Fixtures and helpers shared by the tests.
 
+* ``two_node``: the chapter's network, ``two_node(w0=2.0, w1=1.0, w2=0.5)``.
+* ``chapter``: the chapter's numbers, which the two-node tests check.
+* ``Scale``: a user layer ``y = a * x`` with one scalar parameter, written
+  as the docs teach (no ``__slots__``, no registration).
+* ``example``: imports a script of ``examples/`` by name (they are scripts,
+  not a package, and are not put on ``sys.path``).
+* ``outputs_match``: the comparison of printed output that the docs and
+  docstring tests use (numbers with a relative tolerance, the rest exact).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import re
 import sys
 from pathlib import Path
+from types import ModuleType, SimpleNamespace
+
+import numpy as np
+import pytest
+
+from nanonet import Layer, Linear, Parameter, Sequential, Sigmoid
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
 
-# Examples are scripts, not a package: make them importable in tests.
-if str(EXAMPLES) not in sys.path:
-    sys.path.insert(0, str(EXAMPLES))
+#: How far apart two printed numbers may be: the last digits of numpy's exp and
+#: tanh and of BLAS reductions depend on the CPU; 1e-9 leaves 6 digits to spare.
+RELATIVE_TOLERANCE = 1e-9
+
+# A number as Python and numpy print it; not part of a name such as "x1" or "0.weight".
+_NUMBER = re.compile(
+    r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])|(?<![\w.])-?(?:inf|nan)\b"
+)
+
+
+def _pieces(text: str) -> tuple[list[str], list[float]]:
+    """Split ``text`` into the text around the numbers and the numbers."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    text = "\n".join(lines)
+    return _NUMBER.split(text), [float(number) for number in _NUMBER.findall(text)]
+
+
+def outputs_match(expected: str, printed: str) -> bool:
+    """Whether ``printed`` is ``expected``, up to the last digits of its numbers.
+
+    Every number must agree to a relative tolerance of ``RELATIVE_TOLERANCE``;
+    everything else must be identical, indentation and spacing included. Only
+    trailing spaces at the ends of lines and blank lines at the start and the
+    end are ignored (Markdown editors strip them).
+    """
+    expected_text, expected_numbers = _pieces(expected)
+    printed_text, printed_numbers = _pieces(printed)
+    return expected_text == printed_text and all(
+        (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=RELATIVE_TOLERANCE)
+        for a, b in zip(expected_numbers, printed_numbers, strict=True)
+    )
+
+
+@pytest.fixture(name="outputs_match")
+def outputs_match_fixture():
+    return outputs_match
+
+
+@pytest.fixture
+def two_node():
+    """A factory for the chapter's network: Linear, Sigmoid, Linear, Sigmoid, Linear."""
+
+    def make(w0: float = 2.0, w1: float = 1.0, w2: float = 0.5) -> Sequential:
+        return Sequential(Linear(w0), Sigmoid(), Linear(w1), Sigmoid(), Linear(w2))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def chapter():
+    """The chapter's numbers (Case-Studies-Python, "Backpropagation").
+
+    Computed floats are compared with them to a tolerance (1e-15 for one
+    step, 1e-12 after 1000 steps), never to the last bit.
+    """
+    s0, target, w0, w1, w2 = 2.0, 0.7, 2.0, 1.0, 0.5
+    s1 = 1 / (1 + math.exp(-w0 * s0))
+    s2 = 1 / (1 + math.exp(-w1 * s1))
+    return SimpleNamespace(
+        s0=s0,
+        target=target,
+        w0=w0,
+        w1=w1,
+        w2=w2,
+        s1=s1,
+        s2=s2,
+        out=w2 * s2,
+        initial_out=0.3637538067518208,
+        initial_cost=0.056530751236945946,
+        first_gradients={  # dC/dw at the initial weights
+            "0.weight": -0.0011773525714957249,
+            "2.weight": -0.03272931245596375,
+            "4.weight": -0.24462166559966714,
+        },
+        final_weights={  # after 1000 steps of gradient descent
+            "0.weight": 2.0030616267423027,
+            "2.weight": 1.0820743827324726,
+            "4.weight": 0.9418582194136942,
+        },
+        # the chapter's own loop, which updates w2 first and reuses it
+        sequential_update_weights=(2.0031198590477275, 1.0834236223083622, 0.9415374060237287),
+    )
+
+
+class _Scale(Layer):
+    """y = a * x: a user layer with one scalar parameter and no __slots__ or registration."""
+
+    def __init__(self, a):
+        self.a = Parameter(a)
+
+    def forward(self, x):
+        self.x = x
+        return self.a.value * x
+
+    def backward(self, grad):
+        self.a.grad += float(np.sum(grad * self.x))
+        return grad * self.a.value
+
+
+@pytest.fixture(name="Scale", scope="session")
+def scale_fixture():
+    return _Scale
+
+
+@pytest.fixture(scope="session")
+def example():
+    """Import ``examples/<name>.py`` as a module, by path."""
+    loaded: dict[str, ModuleType] = {}
+
+    def load(name: str) -> ModuleType:
+        if name not in loaded:
+            spec = importlib.util.spec_from_file_location(
+                f"nanonet_example_{name}", ROOT / "examples" / f"{name}.py"
+            )
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[spec.name] = module  # (dataclasses and pickling look modules up)
+            spec.loader.exec_module(module)
+            loaded[name] = module
+        return loaded[name]
+
+    return load

@@ -1,11 +1,15 @@
 """The benchmark runs (a smoke test: timings are measured, never asserted)."""
 
-import benchmark
 import numpy as np
 import pytest
 
 
-def test_quick_benchmark_runs_and_prints_every_table(capsys):
+@pytest.fixture
+def benchmark(example):
+    return example("benchmark")
+
+
+def test_quick_benchmark_runs_and_prints_every_table(benchmark, capsys):
     benchmark.main(["--quick"])
     output = capsys.readouterr().out
     for heading in ("(a) The two-node network", "(b) The same chain", "Peak memory", "Import time"):
@@ -15,7 +19,7 @@ def test_quick_benchmark_runs_and_prints_every_table(capsys):
 
 
 @pytest.mark.parametrize("steps", [1, 7])
-def test_the_three_scalar_loops_compute_the_same_training(steps):
+def test_the_three_scalar_loops_compute_the_same_training(benchmark, steps):
     impls = benchmark.scalar_implementations(steps)
     tutorial = impls["the tutorial's loop, verbatim (numpy exp on scalars)"]()
     plain = impls["the same loop on plain floats with math.exp"]()
@@ -26,7 +30,7 @@ def test_the_three_scalar_loops_compute_the_same_training(steps):
     assert nano["model"][0].weight.value == pytest.approx(tutorial["w0"], rel=1e-4)
 
 
-def test_the_batch_references_compute_what_nanonet_computes():
+def test_the_batch_references_compute_what_nanonet_computes(benchmark):
     x = np.random.default_rng(1).uniform(-2.0, 2.0, 257)
     impls = benchmark.batch_implementations(x)
     for _ in range(3):

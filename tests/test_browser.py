@@ -26,8 +26,9 @@ from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 import pytest
-from conftest import ROOT
-from test_pyodide import RUNNABLE, fetch_runtime, outputs_match, runnable_blocks
+from conftest import ROOT, outputs_match
+from test_docs import runnable
+from test_pyodide import RUNNABLE, fetch_runtime
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -176,7 +177,7 @@ def test_the_browser_runs_the_code_the_node_test_runs(visit, source):
     shown = blocks.evaluate_all(
         "nodes => nodes.map(node => node.querySelector('code').textContent)"
     )
-    expected = [block["code"] for block, _ in runnable_blocks(source)]
+    expected = [block["code"] for block, _ in runnable(source)]
     # Trailing blank lines aside (a snippet's last line is blank in the tests' copy).
     assert [code.rstrip() for code in shown] == [code.rstrip() for code in expected]
     assert page.locator(".run-bar").count() == len(shown)
@@ -187,7 +188,7 @@ def test_every_run_of_the_tutorial_prints_the_chapters_numbers(visit, tmp_path):
     shots.mkdir(parents=True, exist_ok=True)
     tab = visit(viewport={"width": 1280, "height": 900})
     page = tab.open("tutorial/")
-    expected = runnable_blocks(TUTORIAL)
+    expected = runnable(TUTORIAL)
     blocks = page.locator("[data-run-block]")
     assert blocks.count() == len(expected)
     # The browser runs exactly the code the Node test runs.
@@ -231,7 +232,7 @@ def test_every_run_of_the_tutorial_prints_the_chapters_numbers(visit, tmp_path):
 
 def test_a_later_block_runs_the_ones_above_it_first(visit):
     page = visit().open("tutorial/")
-    last = len(runnable_blocks(TUTORIAL)) - 1
+    last = len(runnable(TUTORIAL)) - 1
     block, run, output, status = parts(page, last)
     run.click()
     wait_until_done(block, run)

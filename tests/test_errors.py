@@ -5,13 +5,24 @@ import math
 import numpy as np
 import pytest
 
-from nanonet import SGD, Layer, Linear, MSELoss, Parameter, Sequential, Sigmoid
+from nanonet import (
+    SGD,
+    Adam,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    Dense,
+    Layer,
+    Linear,
+    MSELoss,
+    Parameter,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    accuracy,
+    batches,
+)
 
 NON_NUMERIC = ["abc", None, object(), 1 + 2j, [1.0, "a"], np.array([1 + 1j]), {"x": 1}]
-
-
-def two_node():
-    return Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
 
 
 def weights(model):
@@ -19,11 +30,9 @@ def weights(model):
 
 
 @pytest.mark.parametrize("bad", NON_NUMERIC, ids=repr)
-@pytest.mark.parametrize(
-    "make", [lambda: Linear(1.0), Sigmoid, two_node], ids=["Linear", "Sigmoid", "Sequential"]
-)
-def test_layers_reject_non_numeric_input(make, bad):
-    layer = make()
+@pytest.mark.parametrize("kind", ["Linear", "Sigmoid", "Sequential"])
+def test_layers_reject_non_numeric_input(two_node, kind, bad):
+    layer = {"Linear": Linear(1.0), "Sigmoid": Sigmoid(), "Sequential": two_node()}[kind]
     before = weights(layer)
     with pytest.raises(TypeError, match=r"input of (Linear|Sigmoid|Sequential) must"):
         layer(bad)
@@ -138,40 +147,46 @@ def test_sgd_rejects_a_non_numeric_learning_rate(lr):
         SGD([Parameter(1.0)], lr=lr)
 
 
-@pytest.mark.parametrize(
-    "make", [lambda: Linear(1.0), Sigmoid, two_node], ids=["Linear", "Sigmoid", "Sequential"]
-)
-def test_backward_before_forward_is_a_runtime_error(make):
-    layer = make()
-    with pytest.raises(RuntimeError, match=r"backward\(\) was called before forward\(\)"):
+@pytest.mark.parametrize("kind", ["Linear", "Sigmoid"])
+def test_a_layers_backward_before_forward_says_so(kind):
+    layer = {"Linear": Linear(1.0), "Sigmoid": Sigmoid()}[kind]
+    with pytest.raises(AttributeError, match=r"run a forward pass first \(call the layer"):
         layer.backward(1.0)
     assert all(p.grad == 0.0 for p in layer.parameters())
 
 
-def test_loss_backward_before_forward_is_a_runtime_error():
-    with pytest.raises(RuntimeError, match=r"MSELoss.backward\(\) was called before"):
+def test_a_models_backward_before_forward_is_a_runtime_error(two_node):
+    model = two_node()
+    with pytest.raises(RuntimeError, match=r"needs a forward pass first: call model\(x\)"):
+        model.backward(1.0)
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_loss_backward_before_forward_says_so():
+    with pytest.raises(AttributeError, match=r"call loss_fn\(prediction, target\) before"):
         MSELoss().backward()
 
 
 @pytest.mark.parametrize("grad", [np.ones(2), [1.0, 2.0, 3.0]], ids=["short", "long"])
-def test_backward_with_a_gradient_of_the_wrong_shape_changes_nothing(grad):
+def test_backward_with_a_gradient_of_the_wrong_shape_changes_nothing(two_node, grad):
     model = two_node()
-    model([1.0, 2.0, 3.0]) if len(np.shape(grad)) and len(grad) == 2 else model(1.0)
-    with pytest.raises(ValueError, match=r"grad given to Linear.backward\(\) must have the shape"):
+    model([1.0, 2.0, 3.0]) if len(grad) == 2 else model(1.0)
+    with pytest.raises(ValueError, match=r"must have the shape of the model's output"):
         model.backward(grad)
-    assert all(p.grad == 0.0 for p in model.parameters())
+    assert all(np.all(p.grad == 0.0) for p in model.parameters())
 
 
 @pytest.mark.parametrize("bad", ["g", None, object()], ids=repr)
-def test_backward_rejects_a_non_numeric_gradient(bad):
-    for layer in (Linear(1.0), Sigmoid()):
-        layer(1.0)
-        with pytest.raises(TypeError, match=r"grad given to (Linear|Sigmoid).backward\(\)"):
-            layer.backward(bad)
+def test_backward_rejects_a_non_numeric_gradient(two_node, bad):
+    model = two_node()
+    model(1.0)
+    with pytest.raises(TypeError, match=r"grad given to Sequential.backward\(\)"):
+        model.backward(bad)
+    assert all(p.grad == 0.0 for p in model.parameters())
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
-def test_sgd_step_never_writes_a_non_finite_weight(bad):
+def test_sgd_step_never_writes_a_non_finite_weight(two_node, bad):
     model = two_node()
     optimizer = SGD(model.named_parameters(), lr=0.1)
     params = list(model.parameters())
@@ -215,3 +230,99 @@ def test_sgd_step_rejects_a_gradient_of_the_wrong_shape():
     ):
         SGD(layer.named_parameters(), lr=0.1).step()
     assert layer.w.value == 1.0
+
+
+def test_a_diverging_training_is_stopped_at_the_first_infinite_loss_and_named():
+    """The issue's example: y = w * x with x = 10 and lr = 1.5 grows w 150-fold per step."""
+    model = Sequential(Linear(1.0))
+    loss_fn, optimizer = MSELoss(), SGD(model.parameters(), lr=1.5)
+    losses = []
+    with pytest.raises(FloatingPointError) as info:
+        for _ in range(1000):
+            losses.append(loss_fn(model(10.0), 0.0))
+            optimizer.zero_grad()
+            model.backward(loss_fn.backward())
+            optimizer.step()
+    message = str(info.value)
+    assert (
+        "the training is diverging" in message and "Lower the optimizer's learning rate" in message
+    )
+    assert "MSELoss is inf" in message
+    assert all(math.isfinite(loss) for loss in losses) and len(losses) < 80
+    assert math.isfinite(model[0].weight.value)
+
+
+def test_a_non_finite_gradient_names_the_parameter_and_the_learning_rate(two_node):
+    model = two_node()
+    optimizer = SGD(model.parameters(), lr=1.5)  # parameters(), not named_parameters()
+    model[2].weight.grad = math.inf
+    with pytest.raises(FloatingPointError) as info:
+        optimizer.step()
+    message = str(info.value)
+    assert "the gradient of parameter '2.weight' is not finite" in message
+    assert "lower the learning rate first (it is lr=1.5)" in message
+    assert weights(model) == [2.0, 1.0, 0.5]  # exactly: no parameter was updated
+
+
+# -- a classifier: bad labels, targets and inputs are refused, the weights untouched --------
+
+
+X = np.array([[0.5, -1.0], [1.0, 2.0], [-0.3, 0.1]])
+BAD_STEPS = {
+    "float labels": (
+        CrossEntropyLoss,
+        X,
+        np.array([0.0, 1.0, 2.0]),
+        TypeError,
+        "integer class labels",
+    ),
+    "label out of range": (
+        CrossEntropyLoss,
+        X,
+        np.array([0, 1, 3]),
+        ValueError,
+        "from 0 to 2 .* got 3",
+    ),
+    "negative label": (CrossEntropyLoss, X, np.array([0, -1, 2]), ValueError, "got -1"),
+    "too few labels": (CrossEntropyLoss, X, np.array([0, 1]), ValueError, "one label per sample"),
+    "NaN input": (
+        CrossEntropyLoss,
+        np.array([[np.nan, 0.0]] * 3),
+        np.array([0, 1, 2]),
+        ValueError,
+        "prediction must be finite",
+    ),  # fmt: skip
+    "wrong width": (
+        CrossEntropyLoss,
+        np.ones((3, 5)),
+        np.array([0, 1, 2]),
+        ValueError,
+        "takes samples of 2 features",
+    ),  # fmt: skip
+    "BCE target above 1": (BCEWithLogitsLoss, X, np.full((3, 3), 2.0), ValueError, "0 or 1"),
+    "BCE target shape": (BCEWithLogitsLoss, X, np.ones(3), ValueError, "one target per logit"),
+    "BCE NaN target": (BCEWithLogitsLoss, X, np.full((3, 3), np.nan), ValueError, "0 or 1"),
+}
+
+
+@pytest.mark.parametrize("loss, x, target, error, message", BAD_STEPS.values(), ids=BAD_STEPS)
+def test_a_classifier_refuses_bad_data_and_keeps_its_weights(loss, x, target, error, message):
+    model = Sequential(Dense(2, 4, rng=0), ReLU(), Dense(4, 3, rng=1))
+    optimizer = Adam(model.parameters(), lr=0.1)
+    before = {name: value.copy() for name, value in model.state_dict().items()}
+    loss_fn = loss()
+    with pytest.raises(error, match=message):
+        loss_fn(model(x), target)
+        optimizer.zero_grad()
+        model.backward(loss_fn.backward())
+        optimizer.step()
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name])  # exactly: untouched
+    assert optimizer.state == [{}, {}, {}, {}]
+
+
+def test_batches_and_accuracy_name_the_problem():
+    with pytest.raises(ValueError, match="same number of samples, got 3 and 2"):
+        list(batches(X, np.array([0, 1]), 2))
+    with pytest.raises(ValueError, match=r"labels must have shape \(3,\)"):
+        accuracy(np.zeros((3, 2)), [0, 1])

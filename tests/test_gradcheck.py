@@ -5,7 +5,22 @@ import re
 import numpy as np
 import pytest
 
-from nanonet import GradcheckError, Layer, Linear, Parameter, Sequential, Sigmoid, gradcheck
+from nanonet import (
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    Dense,
+    GradcheckError,
+    Layer,
+    Linear,
+    Loss,
+    MSELoss,
+    Parameter,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+    gradcheck,
+)
 
 
 class WrongInputGrad(Layer):
@@ -60,7 +75,7 @@ def test_names_the_wrong_parameter_gradient_and_element():
 
 
 def test_finds_a_wrong_gradient_inside_a_sequential():
-    with pytest.raises(GradcheckError, match="parameter '1.a'"):
+    with pytest.raises(GradcheckError, match=r"layer 1 \(WrongParamGrad\): .* parameter 'a' at"):
         gradcheck(Sequential(Linear(1.0), WrongParamGrad()), [1.0, 2.0])
 
 
@@ -76,7 +91,9 @@ def test_reports_a_gradient_of_the_wrong_shape():
         def backward(self, grad):
             return float(np.sum(grad))
 
-    with pytest.raises(GradcheckError, match=r"has shape \(\), but input x has shape \(2,\)"):
+    with pytest.raises(
+        GradcheckError, match=r"gradient of shape \(\) for an input of shape \(2,\)"
+    ):
         gradcheck(Flat(), [1.0, 2.0])
 
 
@@ -85,13 +102,13 @@ def test_leaves_weights_and_gradients_as_they_were():
     params = list(model.parameters())
     params[0].grad = 0.25
     params[1].grad = np.array([1.0, 2.0])
-    before = [(p.value, np.copy(p.grad)) for p in params]
+    before = [(np.copy(p.value), np.copy(p.grad)) for p in params]
     values = [p.value for p in params]
     with pytest.raises(GradcheckError):
         gradcheck(model, [0.5, -0.5])
     for p, (value, grad), original in zip(params, before, values, strict=True):
-        assert p.value is original
-        np.testing.assert_array_equal(p.value, value)
+        assert p.value is original  # the parameter keeps its own array ...
+        np.testing.assert_array_equal(p.value, value)  # ... with exactly its numbers
         np.testing.assert_array_equal(p.grad, grad)
     assert gradcheck(Sequential(Linear(2.0), Sigmoid()), 1.0)
 
@@ -99,3 +116,158 @@ def test_leaves_weights_and_gradients_as_they_were():
 def test_rejects_non_layers():
     with pytest.raises(TypeError, match="gradcheck needs a Layer"):
         gradcheck(lambda x: x, 1.0)
+
+
+# -- the habits that break layers, each named in the user's terms ---------------------
+
+
+class WrongSign(Layer):
+    """y = -x whose backward forgets the sign."""
+
+    def forward(self, x):
+        return -x
+
+    def backward(self, grad):
+        return grad
+
+
+class Assigns(Layer):
+    """y = w * x whose backward assigns the weight's gradient instead of adding to it."""
+
+    def __init__(self):
+        self.w = Parameter(2.0)
+
+    def forward(self, x):
+        self.x = x
+        return self.w.value * x
+
+    def backward(self, grad):
+        self.w.grad = float(np.sum(grad * self.x))  # should be +=
+        return grad * self.w.value
+
+
+class WipesInput(Layer):
+    """A forward that overwrites the array it was given."""
+
+    def forward(self, x):
+        x *= 2.0
+        return x
+
+    def backward(self, grad):
+        return 2.0 * grad
+
+
+class WipesGradient(Layer):
+    """A backward that overwrites the gradient it was given."""
+
+    def forward(self, x):
+        return 2.0 * x
+
+    def backward(self, grad):
+        grad *= 2.0
+        return grad
+
+
+class NoReturn(Layer):
+    def forward(self, x):
+        return 2.0 * x
+
+    def backward(self, grad):
+        2.0 * grad
+
+
+class WrongShape(Layer):
+    def forward(self, x):
+        return 1.0 * x
+
+    def backward(self, grad):
+        return grad[:1]
+
+
+HABITS = {
+    WrongSign: r"the gradient of input x at index \(0,\) differs: analytic",
+    Assigns: r"backward assigns the gradient of parameter 'w' instead of adding to it: .* "
+    r"write `self.w.grad \+= ...`, not `= ...`",
+    WipesInput: "forward changed its input array in place",
+    WipesGradient: "backward changed the gradient it was given in place",
+    NoReturn: r"backward returned None: did you forget `return`\?",
+    WrongShape: r"backward returned a gradient of shape \(1,\) for an input of shape \(2,\)",
+}
+
+
+@pytest.mark.parametrize("broken", HABITS, ids=lambda cls: cls.__name__)
+def test_a_broken_layer_is_told_which_habit_broke_it(broken):
+    with pytest.raises(GradcheckError, match=f"failed for {broken.__name__}: {HABITS[broken]}"):
+        gradcheck(broken(), [0.5, -1.0])
+
+
+@pytest.mark.parametrize("broken", HABITS, ids=lambda cls: cls.__name__)
+def test_inside_a_sequential_the_broken_layer_is_named_by_index_and_class(broken):
+    model = Sequential(Linear(1.5), Sigmoid(), broken(), Linear(0.5))
+    message = f"failed for Sequential: layer 2 \\({broken.__name__}\\): {HABITS[broken]}"
+    with pytest.raises(GradcheckError, match=message):
+        gradcheck(model, [0.5, -1.0])
+
+
+def test_the_assign_habit_reports_both_numbers():
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(Assigns(), 1.0)
+    found = re.search(
+        r"it is (\S+) after one backward pass and (\S+) after two, not (\S+)\.", str(info.value)
+    )
+    assert found, str(info.value)
+    once, twice, expected = map(float, found.groups())
+    assert once == twice and expected == pytest.approx(2 * once)
+
+
+def test_a_kink_is_named_as_such():
+    with pytest.raises(GradcheckError, match=r"input x at index \(0,\) is at a kink, where the "
+                       r"function has no derivative: its slope is 0 on the left"):  # fmt: skip
+        gradcheck(ReLU(), [0.0, 1.0])
+    assert gradcheck(ReLU(), [0.3, -1.0])  # away from the kink all is well
+
+
+NEW_LAYERS = {
+    "Tanh": (Tanh(), [[-2.0, 0.1], [0.7, 3.0]]),
+    "ReLU": (ReLU(), [-1.5, 0.2, 2.0]),
+    "Dense": (Dense(3, 2, rng=0), np.ones((4, 3))),
+    "Dense without bias, one sample": (Dense(3, 2, bias=False, rng=1), [0.5, -1.0, 2.0]),
+    "a small network": (Sequential(Dense(2, 3, rng=2), Tanh(), Dense(3, 1, rng=3)), [[0.1, -0.2]]),
+}
+
+
+@pytest.mark.parametrize("layer, x", NEW_LAYERS.values(), ids=NEW_LAYERS)
+def test_the_new_layers_pass(layer, x):
+    assert gradcheck(layer, x)
+
+
+LOSSES = {
+    "MSELoss": (MSELoss(), [0.5, -1.0], [0.0, 2.0]),
+    "MSELoss, one sample": (MSELoss(), 0.3, 0.7),
+    "CrossEntropyLoss": (CrossEntropyLoss(), [[1.0, 2.0, 3.0], [0.0, -1.0, 0.5]], [2, 0]),
+    "CrossEntropyLoss, one sample": (CrossEntropyLoss(), [0.2, -0.3], 1),
+    "BCEWithLogitsLoss": (BCEWithLogitsLoss(), [-3.0, 0.5, 4.0], [0.0, 1.0, 0.3]),
+}
+
+
+@pytest.mark.parametrize("loss_fn, prediction, target", LOSSES.values(), ids=LOSSES)
+def test_losses_pass(loss_fn, prediction, target):
+    assert gradcheck(loss_fn, prediction, target)
+
+
+def test_a_wrong_loss_gradient_is_caught():
+    class HalfL1(Loss):
+        def forward(self, prediction, target):
+            self.diff = prediction - target
+            return float(np.mean(np.abs(self.diff)))
+
+        def backward(self):
+            return np.sign(self.diff)  # forgot to divide by N
+
+    with pytest.raises(
+        GradcheckError,
+        match=r"failed for HalfL1: the gradient of prediction at index \(0,\) differs",
+    ):
+        gradcheck(HalfL1(), [1.0, -2.0], [0.0, 0.0])
+    with pytest.raises(ValueError, match="needs the target"):
+        gradcheck(MSELoss(), [1.0])

@@ -5,11 +5,7 @@ import sys
 import numpy as np
 import pytest
 
-from nanonet import SGD, History, Layer, Linear, MSELoss, Parameter, Sequential, Sigmoid
-
-
-def two_node():
-    return Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
+from nanonet import SGD, History, Layer, MSELoss, Parameter, TrainingWarning
 
 
 def train(model, history, steps=50, record_output=True):
@@ -28,7 +24,7 @@ def train(model, history, steps=50, record_output=True):
     return by_hand
 
 
-def test_arrays_match_a_hand_recorded_loop():
+def test_arrays_match_a_hand_recorded_loop(two_node):
     model = two_node()
     history = History(model)
     by_hand = train(model, history)
@@ -58,7 +54,7 @@ def test_array_parameters_and_batch_outputs_are_copied():
     np.testing.assert_array_equal(history.output, [[1.0, 2.0], [9.0, 2.0]])
 
 
-def test_output_is_optional_but_all_or_nothing():
+def test_output_is_optional_but_all_or_nothing(two_node):
     history = History(two_node())
     history.record(0.5)
     with pytest.raises(ValueError, match="no output was recorded"):
@@ -75,21 +71,21 @@ def test_output_is_optional_but_all_or_nothing():
 @pytest.mark.parametrize(
     "bad, error", [("0.5", TypeError), (None, TypeError), (np.ones(2), TypeError)]
 )
-def test_record_checks_the_loss(bad, error):
+def test_record_checks_the_loss(two_node, bad, error):
     history = History(two_node())
     with pytest.raises(error, match="loss"):
         history.record(bad)
     assert len(history) == 0
 
 
-def test_unknown_name_and_non_layer():
+def test_unknown_name_and_non_layer(two_node):
     with pytest.raises(KeyError, match="no parameter named 'w0'; recorded: 0.weight"):
         History(two_node())["w0"]
     with pytest.raises(TypeError, match="History needs a Layer"):
         History([Parameter(1.0)])
 
 
-def test_plot_writes_the_tutorials_figure(tmp_path):
+def test_plot_writes_the_tutorials_figure(two_node, tmp_path):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -124,8 +120,55 @@ def test_plot_draws_array_parameters_element_by_element():
     assert [line.get_label() for line in ax.get_lines()] == ["b[0]", "b[1]"]
 
 
-def test_plot_without_matplotlib_says_which_extra_to_install(monkeypatch):
+def test_plot_without_matplotlib_says_which_extra_to_install(two_node, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r'pip install "nanonet\[plot\]"'):
         History(two_node()).plot()
+
+
+def test_chosen_parameters_only_and_the_loss_alone(two_node):
+    model = two_node()
+    only = History(model, names=["4.weight"])
+    loss_only = History(model, names=[])
+    train(model, only, steps=5)
+    loss_only.record(0.5)
+    assert only.names == ["4.weight"] and only["4.weight"].shape == (5,)
+    assert loss_only.names == [] and len(loss_only) == 1
+    with pytest.raises(KeyError, match="no parameter named '9.weight'; it has: 0.weight, 2.weight"):
+        History(model, names=["9.weight"])
+    with pytest.raises(TypeError, match="names must be a list of parameter names"):
+        History(model, names="4.weight")
+
+
+def test_plot_loss_draws_the_loss_on_a_log_scale(two_node):
+    pytest.importorskip("matplotlib").use("Agg")
+    import matplotlib.pyplot as plt
+
+    model = two_node()
+    history = History(model)
+    train(model, history, steps=20)
+    ax = history.plot_loss()
+    assert ax.get_yscale() == "log" and ax.get_ylabel() == "loss (log scale)"
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), history.loss)
+    plt.close(ax.figure)
+
+
+def test_a_loss_that_keeps_growing_is_warned_about_with_the_numbers(two_node):
+    history = History(two_node(), names=[])
+    losses = [1.0, 0.5] + [0.5 * 1.2**k for k in range(1, 12)]
+    with pytest.warns(TrainingWarning) as record:
+        for loss in losses:
+            history.record(loss)
+    (warning,) = record
+    assert "the loss has grown for 10 steps in a row, from 0.5 to 3.096" in str(warning.message)
+    assert "the training is diverging. Lower the learning rate first" in str(warning.message)
+
+
+def test_a_noisy_or_slowly_rising_loss_is_not_warned_about(two_node):
+    history = History(two_node(), names=[])
+    rng = np.random.default_rng(0)
+    for loss in np.abs(rng.normal(1.0, 0.1, 500)):  # pytest turns warnings into errors
+        history.record(loss)
+    for k in range(20):
+        history.record(1.0 + 0.01 * k)  # grows 20 steps in a row, but by less than 2x

@@ -44,7 +44,7 @@ def test_float64_input_array_is_not_copied():
     layer = Linear(2.0)
     x = np.array([1.0, 2.0])
     layer(x)
-    assert layer._input is x
+    assert layer.x is x
 
 
 def test_parameters_are_discovered_in_user_layers_without_registration():
@@ -91,3 +91,54 @@ def test_repr_of_layers():
 def test_builtin_layers_use_slots_and_reject_misspelled_attributes():
     with pytest.raises(AttributeError):
         Linear(1.0).wieght = Parameter(2.0)
+
+
+class Blocks(Layer):
+    """A user layer that keeps its sub-layers and a parameter in dicts, nested in a list."""
+
+    def __init__(self):
+        self.blocks = {"first": Linear(1.0), "second": Sequential(Linear(2.0), Sigmoid())}
+        self.extra = [{"scale": Parameter(3.0)}]
+
+
+def test_layers_and_parameters_in_dicts_are_found_trained_and_saved():
+    block = Blocks()
+    names = [name for name, _ in block.named_parameters()]
+    assert names == ["extra.0.scale", "blocks.first.weight", "blocks.second.0.weight"]
+    assert [name for name, _ in block.named_children()] == ["blocks.first", "blocks.second"]
+    assert block.state_dict() == {
+        "extra.0.scale": 3.0,
+        "blocks.first.weight": 1.0,
+        "blocks.second.0.weight": 2.0,
+    }
+    block.load_state_dict({"extra.0.scale": 4.0, "blocks.first.weight": 5.0,
+                           "blocks.second.0.weight": 6.0})  # fmt: skip
+    assert block.blocks["second"][0].weight.value == 6.0
+    assert "(blocks.first): Linear(weight=5.0)" in repr(block)
+
+
+def test_a_set_of_layers_or_a_dict_with_other_keys_is_refused_not_ignored():
+    class InASet(Layer):
+        def __init__(self):
+            self.layers = {Linear(1.0)}
+
+    class IntKeys(Layer):
+        def __init__(self):
+            self.layers = {0: Linear(1.0)}
+
+    with pytest.raises(TypeError, match=r"InASet.layers is a set holding layers .* use a list"):
+        list(InASet().parameters())
+    with pytest.raises(
+        TypeError, match=r"IntKeys.layers is a dict .* must be strings; got the key 0"
+    ):
+        list(IntKeys().parameters())
+
+
+def test_dicts_and_sets_of_other_things_are_left_alone():
+    class Settings(Layer):
+        def __init__(self):
+            self.options = {1: "a", "b": [2.0]}
+            self.tags = {"x", "y"}
+            self.w = Parameter(1.0)
+
+    assert [name for name, _ in Settings().named_parameters()] == ["w"]

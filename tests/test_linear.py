@@ -57,3 +57,9 @@ def test_random_weights_differ_without_a_seed():
 def test_overflow_gives_inf_without_warning_as_for_floats():
     assert Linear(1e300)(1e10) == float("inf")
     np.testing.assert_array_equal(Linear(1e300)([1e10, -1e10]), [np.inf, -np.inf])
+
+
+def test_pytorch_style_arguments_point_to_dense():
+    with pytest.raises(TypeError, match=r"Linear\(2, 4\): nanonet's Linear is the chapter's .* "
+                       r"use Dense\(2, 4\)"):  # fmt: skip
+        Linear(2, 4)

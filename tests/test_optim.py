@@ -1,7 +1,25 @@
+"""Optimizers: SGD (with momentum), Adam, the Optimizer base, state_dict and resuming."""
+
+import warnings
+
 import numpy as np
 import pytest
 
-from nanonet import SGD, Linear, Parameter, Sequential
+from nanonet import (
+    SGD,
+    Adam,
+    CrossEntropyLoss,
+    Dense,
+    Linear,
+    MSELoss,
+    Optimizer,
+    Parameter,
+    Sequential,
+    Tanh,
+    TrainingWarning,
+    load,
+    save,
+)
 
 
 def test_step_moves_every_parameter_against_its_gradient():
@@ -13,12 +31,12 @@ def test_step_moves_every_parameter_against_its_gradient():
     assert type(a.value) is float
 
 
-def test_step_does_not_overwrite_a_held_array():
+def test_step_updates_the_parameters_own_array_in_place():
     p = Parameter([1.0, 2.0])
     held = p.value
     p.grad = np.array([1.0, 1.0])
     SGD([p], lr=0.5).step()
-    np.testing.assert_array_equal(held, [1.0, 2.0])
+    assert p.value is held  # in place, as PyTorch: the parameter keeps its array
     np.testing.assert_array_equal(p.value, [0.5, 1.5])
 
 
@@ -32,8 +50,9 @@ def test_zero_grad_resets_gradients():
 
 def test_accepts_named_parameters_and_generators():
     model = Sequential(Linear(1.0), Linear(2.0))
-    assert repr(SGD(model.named_parameters(), lr=0.1)) == "SGD(lr=0.1, parameters=2)"
-    assert repr(SGD(model.parameters(), lr=0.1)) == "SGD(lr=0.1, parameters=2)"
+    assert repr(SGD(model.named_parameters(), lr=0.1)) == "SGD(lr=0.1, momentum=0.0, parameters=2)"
+    optimizer = SGD(model.parameters(), lr=0.1)
+    assert optimizer.names == ["parameter '0.weight'", "parameter '1.weight'"]
 
 
 def test_learning_rate_can_be_changed_and_is_checked():
@@ -50,3 +69,145 @@ def test_a_scalar_grad_numpy_float_keeps_the_value_a_float():
     p.grad = np.float64(1.0)
     SGD([p], lr=0.5).step()
     assert type(p.value) is float and p.value == 0.5
+
+
+# -- momentum, Adam, state_dict, and the missing zero_grad ---------------------------
+
+
+def test_momentum_by_hand():
+    w = Parameter(1.0)
+    optimizer = SGD([w], lr=0.1, momentum=0.5)
+    for grad, expected_buffer in [(1.0, 1.0), (1.0, 1.5), (-2.0, -1.25)]:
+        optimizer.zero_grad()
+        w.grad = grad
+        before = w.value
+        optimizer.step()
+        assert optimizer.state[0]["momentum_buffer"] == expected_buffer
+        assert w.value == pytest.approx(before - 0.1 * expected_buffer, rel=1e-15)
+
+
+def test_adam_first_step_is_lr_against_the_gradients_sign():
+    w = Parameter([1.0, 1.0, 1.0])
+    optimizer = Adam([w], lr=0.01)
+    w.grad = np.array([3.0, -1e-3, 0.0])
+    optimizer.step()
+    np.testing.assert_allclose(w.value, [0.99, 1.01, 1.0], rtol=1e-7)
+    assert optimizer.state[0]["step"] == 1
+
+
+def training_run(make_optimizer, steps, model=None, optimizer=None):
+    """A small digits-like classifier trained on fixed random data; returns model, optimizer."""
+    rng = np.random.default_rng(0)
+    x, labels = rng.normal(size=(20, 4)), rng.integers(0, 3, 20)
+    if model is None:
+        model = Sequential(Dense(4, 6, rng=1), Tanh(), Dense(6, 3, rng=2))
+        optimizer = make_optimizer(model.parameters())
+    loss_fn = CrossEntropyLoss()
+    for _ in range(steps):
+        loss_fn(model(x), labels)
+        optimizer.zero_grad()
+        model.backward(loss_fn.backward())
+        optimizer.step()
+    return model, optimizer
+
+
+MAKERS = {
+    "SGD": lambda params: SGD(params, lr=0.2),
+    "SGD with momentum": lambda params: SGD(params, lr=0.1, momentum=0.9),
+    "Adam": lambda params: Adam(params, lr=0.01),
+}
+
+
+@pytest.mark.parametrize("name", MAKERS)
+def test_saving_and_resuming_gives_the_same_trajectory_bit_for_bit(name, tmp_path):
+    make = MAKERS[name]
+    straight, _ = training_run(make, 50)
+    half, optimizer = training_run(make, 25)
+    save(half, tmp_path / "model.npz")
+    state = optimizer.state_dict()
+    resumed = Sequential(Dense(4, 6, rng=7), Tanh(), Dense(6, 3, rng=8))  # other weights ...
+    load(resumed, tmp_path / "model.npz")  # ... until loaded
+    resumed_optimizer = make(resumed.parameters())
+    resumed_optimizer.load_state_dict(state)
+    training_run(make, 25, resumed, resumed_optimizer)
+    for a, b in zip(straight.parameters(), resumed.parameters(), strict=True):
+        assert a.value.tobytes() == b.value.tobytes()  # exactly: resuming is a promise
+
+
+def test_state_dict_is_a_copy_and_load_state_dict_checks_everything_first():
+    _, optimizer = training_run(MAKERS["Adam"], 3)
+    state = optimizer.state_dict()
+    state["state"][0]["exp_avg"][:] = 99.0  # changing the copy changes nothing
+    assert not np.any(optimizer.state[0]["exp_avg"] == 99.0)
+    bad = optimizer.state_dict()
+    bad["state"][1]["exp_avg"] = np.zeros(5)
+    bad["param_groups"][0]["lr"] = -1.0
+    before = optimizer.state_dict()
+    with pytest.raises(ValueError) as info:
+        optimizer.load_state_dict(bad)
+    assert "expected shape (6,), got (5,)" in str(info.value)
+    assert optimizer.lr == 0.01
+    np.testing.assert_array_equal(optimizer.state[1]["exp_avg"], before["state"][1]["exp_avg"])
+    with pytest.raises(ValueError, match="lists 4 parameters, this optimizer has 1"):
+        Adam([Parameter(1.0)]).load_state_dict(optimizer.state_dict())
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (
+            lambda p: SGD(p, lr=0.1, momentum=-0.5),
+            ValueError,
+            "momentum must be a finite non-negative",
+        ),
+        (lambda p: Adam(p, betas=(0.9, 1.0)), ValueError, r"each of betas must be in \[0, 1\)"),
+        (lambda p: Adam(p, betas=0.9), TypeError, "betas must be a pair"),
+        (lambda p: Adam(p, eps=0.0), ValueError, "eps must be a finite positive"),
+        (lambda p: Adam(p, lr="fast"), TypeError, "lr must be a real number"),
+    ],
+)
+def test_bad_settings(make, error, message):
+    with pytest.raises(error, match=message):
+        make([Parameter(1.0)])
+
+
+def test_a_missing_zero_grad_is_named_with_the_numbers(two_node):
+    model = two_node()
+    loss_fn, optimizer = MSELoss(), SGD(model.parameters(), lr=0.1)
+    loss_fn(model(2.0), 0.7)
+    model.backward(loss_fn.backward())
+    optimizer.step()
+    loss_fn(model(2.0), 0.7)
+    model.backward(loss_fn.backward())  # no zero_grad: the gradients add up
+    with pytest.warns(TrainingWarning, match=r"the gradient of parameter '0.weight' was not reset "
+                      r"since the last step \(it is 0.00\d+ in size now\)"):  # fmt: skip
+        optimizer.step()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        optimizer.step()  # once per optimizer: it does not repeat
+
+
+def test_zero_grad_before_each_backward_gives_no_warning(two_node):
+    model = two_node()
+    loss_fn, optimizer = MSELoss(), SGD(model.parameters(), lr=0.1)
+    for _ in range(3):  # pytest turns warnings into errors
+        loss_fn(model(2.0), 0.7)
+        model.zero_grad()  # the model's zero_grad counts too
+        model.backward(loss_fn.backward())
+        optimizer.step()
+
+
+def test_a_new_optimizer_is_a_short_class():
+    class SignSGD(Optimizer):
+        def update(self, value, grad, state):
+            return value - self.lr * np.sign(grad)
+
+    w = Parameter([1.0, -1.0])
+    optimizer = SignSGD([w], lr=0.25)
+    w.grad = np.array([10.0, 0.0])
+    optimizer.step()
+    np.testing.assert_array_equal(w.value, [0.75, -1.0])
+    w.grad = np.array([np.inf, 0.0])
+    with pytest.raises(FloatingPointError, match="parameter 0 is not finite"):
+        optimizer.step()  # the base class's finite-step guarantee holds for it too
+    np.testing.assert_array_equal(w.value, [0.75, -1.0])

@@ -46,3 +46,42 @@ def test_non_numeric_values_raise_type_error(bad):
 def test_non_finite_values_raise_value_error(bad):
     with pytest.raises(ValueError, match="Parameter value must be finite"):
         Parameter(bad)
+
+
+def test_assigning_a_value_goes_through_the_constructors_checks():
+    p = Parameter(1.0)
+    for bad, error, message in [
+        (float("nan"), ValueError, "Parameter value must be finite"),
+        ("hello", TypeError, "Parameter value must be a real number"),
+        ([1.0, 2.0], ValueError, r"must keep its shape \(\), got shape \(2,\)"),
+    ]:
+        with pytest.raises(error, match=message):
+            p.value = bad
+        assert p.value == 1.0 and repr(p) == "Parameter(1.0)"  # unchanged, and still prints
+    p.value = 3  # an int is a real number
+    assert type(p.value) is float and p.value == 3.0
+
+
+def test_assigning_an_array_copies_into_the_parameters_own_array():
+    p = Parameter([1.0, 2.0])
+    own = p.value
+    new = np.array([5.0, 6.0])
+    p.value = new
+    assert p.value is own  # the grad and any optimizer state still fit it
+    new[0] = 100.0
+    np.testing.assert_array_equal(p.value, [5.0, 6.0])
+    with pytest.raises(ValueError, match=r"must keep its shape \(2,\), got shape \(3,\)"):
+        p.value = [1.0, 2.0, 3.0]
+    with pytest.raises(ValueError, match="must be finite"):
+        p.value = [1.0, float("inf")]
+    np.testing.assert_array_equal(p.value, [5.0, 6.0])
+    assert p.grad.shape == (2,)
+
+
+def test_a_named_parameter_says_its_name_in_errors():
+    from nanonet import Linear, Sequential
+
+    model = Sequential(Linear(1.0), Linear(2.0))
+    list(model.named_parameters())
+    with pytest.raises(ValueError, match="Parameter '1.weight' value must be finite"):
+        model[1].weight.value = float("inf")

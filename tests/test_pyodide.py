@@ -5,7 +5,8 @@ runtime files (the cache that docs/_tools/fetch_runtime.py fills and the docs
 build copies into the site) run under Node, with the same runner
 (docs/run/runner.py), every runnable block of every page marked
 ``runnable: true``, in page order, one namespace per page, and each printed
-output is compared with the page's static Output block.
+output is compared with the page's static Output block, as the docs tests
+compare them (conftest's outputs_match).
 
 Without the runtime cache or Node these tests skip, unless
 NANONET_REQUIRE_PYODIDE=1 (as in CI): then they fail.
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import math
 import os
 import re
 import shutil
@@ -23,8 +23,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from test_docs import PAGES, blocks
+from conftest import ROOT, outputs_match
+from test_docs import PAGES, runnable
 
 spec = importlib.util.spec_from_file_location(
     "fetch_runtime", ROOT / "docs/_tools/fetch_runtime.py"
@@ -32,52 +32,15 @@ spec = importlib.util.spec_from_file_location(
 fetch_runtime = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(fetch_runtime)
 
+pytestmark = pytest.mark.pyodide
+
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
-
-
-NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-
-
-def outputs_match(expected: str, printed: str) -> bool:
-    """PLACEHOLDER until merge: swap for the docs tests' shared comparison.
-
-    The shared one (being written at the same time) compares numbers with a
-    relative tolerance of about 1e-9 and all other text exactly. This stand-in
-    does the same, simply, ignoring trailing whitespace at the end: an exact
-    comparison would fail, as Pyodide's numpy 2.0.2 sums in a different order
-    from a recent numpy and differs in the last digits (4.6e-12 relative on
-    the batches page).
-    """
-    expected, printed = expected.rstrip(), printed.rstrip()
-    if NUMBER.split(expected) != NUMBER.split(printed):  # the text around the numbers
-        return False
-    pairs = zip(NUMBER.findall(expected), NUMBER.findall(printed), strict=True)
-    return all(math.isclose(float(a), float(b), rel_tol=1e-9) for a, b in pairs)
 
 
 def is_runnable(page: Path) -> bool:
     """True if the page's front matter says ``runnable: true``."""
     front = FRONT_MATTER.match(page.read_text())
     return bool(front and re.search(r"^runnable:\s*true\s*$", front[1], re.MULTILINE))
-
-
-def runnable_blocks(page: Path) -> list[tuple[dict, dict | None]]:
-    """The page's runnable blocks in order, each with its static Output block (or None).
-
-    Runnable: a ``python`` block not marked ``{.no-test}``, as the docs tests run.
-    """
-    page_blocks, found = blocks(page), []
-    for index, block in enumerate(page_blocks):
-        if block["lang"] != "python" or ".no-test" in block["attrs"]:
-            continue
-        following = page_blocks[index + 1] if index + 1 < len(page_blocks) else None
-        output = (
-            following
-            if following and following["lang"] == "text" and 'title="Output"' in following["attrs"]
-            else None
-        )
-        found.append((block, output))
-    return found
 
 
 RUNNABLE = [page for page in PAGES if is_runnable(page)]
@@ -127,7 +90,7 @@ def run_in_pyodide(tmp_path_factory):
 @pytest.fixture(scope="module")
 def pyodide_results(run_in_pyodide) -> dict[Path, list[dict]]:
     """Every runnable page's blocks, run in Pyodide once for all tests."""
-    pages = [[block["code"] for block, _ in runnable_blocks(page)] for page in RUNNABLE]
+    pages = [[block["code"] for block, _ in runnable(page)] for page in RUNNABLE]
     return dict(zip(RUNNABLE, run_in_pyodide(pages), strict=True))
 
 
@@ -135,13 +98,13 @@ def test_the_teaching_pages_are_runnable():
     names = {page.stem for page in RUNNABLE}
     assert {"tutorial", "batches", "custom-layers"} <= names
     for page in RUNNABLE:
-        assert runnable_blocks(page), f"{page.name} is marked runnable but has no python block"
+        assert runnable(page), f"{page.name} is marked runnable but has no python block"
 
 
 @pytest.mark.parametrize("page", RUNNABLE, ids=[page.stem for page in RUNNABLE])
 def test_runnable_blocks_print_their_outputs_in_pyodide(page, pyodide_results):
     results = pyodide_results[page]
-    for (block, output), result in zip(runnable_blocks(page), results, strict=True):
+    for (block, output), result in zip(runnable(page), results, strict=True):
         where = f"{page.name}, block ending at line {block['line']}"
         assert result["status"] == "ok", f"{where}: {result['text']}"
         if output is not None:

@@ -1,8 +1,9 @@
 """The README's commands and quick start stay true."""
 
 import re
+from pathlib import Path
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parent.parent
 
 README = (ROOT / "README.md").read_text()
 
@@ -32,7 +33,6 @@ def test_quick_start_runs_and_gives_the_numbers_it_claims():
     weights = [round(p.value, 5) for p in namespace["model"].parameters()]
     assert weights == [2.00306, 1.08207, 0.94186]
     assert round(namespace["model"](2.0), 12) == 0.7
-    assert len(quick_start.strip().splitlines()) <= 12
 
 
 def test_ci_builds_the_docs_as_the_readme_says():

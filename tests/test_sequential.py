@@ -1,11 +1,7 @@
 import numpy as np
 import pytest
 
-from nanonet import Linear, Sequential, Sigmoid, gradcheck
-
-
-def two_node():
-    return Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
+from nanonet import Layer, Linear, Sequential, Sigmoid, gradcheck
 
 
 def test_forward_runs_layers_in_order():
@@ -21,7 +17,7 @@ def test_backward_runs_layers_in_reverse_and_returns_input_gradient():
     assert [p.grad for p in model.parameters()] == [3.0, 2.0]
 
 
-def test_container_protocol():
+def test_container_protocol(two_node):
     model = two_node()
     assert len(model) == 5
     assert isinstance(model[1], Sigmoid)
@@ -31,14 +27,14 @@ def test_container_protocol():
     assert isinstance(head, Sequential) and len(head) == 2 and head[0] is model[0]
 
 
-def test_parameter_names_follow_pytorch():
+def test_parameter_names_follow_pytorch(two_node):
     names = [name for name, _ in two_node().named_parameters()]
     assert names == ["0.weight", "2.weight", "4.weight"]
     nested = Sequential(Sequential(Linear(1.0), Sigmoid()), Linear(2.0))
     assert [name for name, _ in nested.named_parameters()] == ["0.0.weight", "1.weight"]
 
 
-def test_repr_shows_numbered_children():
+def test_repr_shows_numbered_children(two_node):
     assert repr(two_node()) == (
         "Sequential(\n"
         "  (0): Linear(weight=2.0)\n"
@@ -55,7 +51,7 @@ def test_repr_shows_numbered_children():
 
 
 @pytest.mark.parametrize("x", [2.0, -0.5, [2.0, -1.0, 0.3], [[0.1, 0.2], [-3.0, 4.0]]])
-def test_gradcheck_of_the_two_node_network(x):
+def test_gradcheck_of_the_two_node_network(two_node, x):
     assert gradcheck(two_node(), x)
 
 
@@ -66,11 +62,12 @@ def test_gradcheck_of_a_deep_nested_network():
     assert gradcheck(model, [-1.0, 0.0, 0.7])
 
 
-def test_batch_is_the_same_as_samples_one_by_one():
+def test_batch_is_the_same_as_samples_one_by_one(two_node):
     x = np.array([2.0, -1.0, 0.5])
     model = two_node()
     out = model(x)
-    assert list(out) == [model(float(v)) for v in x]
+    # to the last bits of exp: floats use the C library's, arrays numpy's (per-CPU SIMD)
+    assert list(out) == pytest.approx([model(float(v)) for v in x], rel=1e-15)
     model(x)
     model.zero_grad()
     grad_in = model.backward(np.ones(3))
@@ -91,3 +88,71 @@ def test_empty_sequential_is_the_identity():
     model = Sequential()
     assert model(3.0) == 3.0 and model.backward(2.0) == 2.0
     assert list(model.parameters()) == []
+
+
+class Returns(Layer):
+    """A user layer whose forward returns ``value`` and whose backward returns ``grad``."""
+
+    def __init__(self, value, grad=1.0):
+        self.value, self.grad = value, grad
+
+    def forward(self, x):
+        return self.value
+
+    def backward(self, grad):
+        return self.grad
+
+
+@pytest.mark.parametrize(
+    "returned, expected",
+    [(3, 3.0), (np.float64(0.25), 0.25), (np.int32(2), 2.0), ([1, 2], np.array([1.0, 2.0]))],
+    ids=["int", "numpy float", "numpy int", "list"],
+)
+def test_what_a_layer_returns_is_converted_for_the_next_layer(returned, expected):
+    model = Sequential(Returns(returned), Sigmoid(), Linear(2.0))
+    out = model(0.0)
+    np.testing.assert_allclose(out, 2.0 / (1.0 + np.exp(-np.asarray(expected))), rtol=1e-15)
+    assert type(out) is (float if np.ndim(expected) == 0 else np.ndarray)
+    assert model.backward(np.ones_like(out) if np.ndim(out) else 1.0) == 1.0
+
+
+@pytest.mark.parametrize("method", ["forward", "backward"])
+def test_a_layer_that_returns_nothing_is_named_with_a_hint(method):
+    layer = Returns(None if method == "forward" else 1.0, grad=None)
+    model = Sequential(Linear(1.0), layer)
+    message = rf"what layer 1 \(Returns\) returned from {method}\(\) is None: .* forget `return`"
+    with pytest.raises(TypeError, match=message):
+        model(1.0)
+        model.backward(1.0)
+
+
+def test_a_layer_that_returns_text_is_named():
+    with pytest.raises(TypeError, match=r"what layer 0 \(Returns\) returned from forward\(\)"):
+        Sequential(Returns("0.5"), Sigmoid())(1.0)
+
+
+def test_one_backward_per_forward(two_node):
+    model = two_node()
+    model(2.0)
+    model.backward(1.0)
+    first = [p.grad for p in model.parameters()]
+    with pytest.raises(RuntimeError, match="Each forward pass allows one backward pass"):
+        model.backward(1.0)
+    assert [p.grad for p in model.parameters()] == first  # not added twice
+    model(2.0)
+    model.backward(1.0)  # a new forward allows a new backward
+    assert [p.grad for p in model.parameters()] == pytest.approx([2 * g for g in first])
+
+
+@pytest.mark.parametrize(
+    "index, error, message",
+    [
+        ("0", TypeError, r"use model\[0\], not model\['0'\]"),
+        ("weight", TypeError, r"numbered by position: use model\[0\]"),
+        (1.0, TypeError, "index it with an int or a slice, got float"),
+        (5, IndexError, r"has 5 layers \(0 to 4\), so there is no layer 5"),
+    ],
+)
+def test_indexing_errors_say_what_to_do(two_node, index, error, message):
+    with pytest.raises(error, match=message):
+        two_node()[index]

@@ -72,7 +72,7 @@ def test_each_sample_of_a_batch_gets_the_value_it_gets_alone():
 
 
 def test_tutorial_value():
-    assert Sigmoid()(0.5) == 0.6224593312018546  # the tutorial's s = sigmoid(0.5)
+    assert Sigmoid()(0.5) == pytest.approx(0.6224593312018546, rel=1e-15)  # sigmoid(0.5)
 
 
 def test_backward_uses_the_cached_output():
@@ -99,3 +99,21 @@ def test_forward_does_not_modify_its_input():
     x = np.array([-800.0, 1.0])
     sigmoid(x)
     np.testing.assert_array_equal(x, [-800.0, 1.0])
+
+
+@pytest.mark.parametrize(
+    "x, expected",
+    [(4, 0.9820137900379085), (np.float64(0.0), 0.5), (np.int8(-2), 0.11920292202211755),
+     (True, 0.7310585786300049), ([0, 4], [0.5, 0.9820137900379085])],
+    ids=["int", "numpy float", "numpy int", "bool", "list"],
+)  # fmt: skip
+def test_the_sigmoid_function_takes_any_real_number_or_array(x, expected):
+    result = sigmoid(x)
+    assert type(result) is (float if np.ndim(x) == 0 else np.ndarray)
+    np.testing.assert_allclose(result, expected, rtol=1e-15)
+
+
+@pytest.mark.parametrize("bad", ["1", None, 1j, [1.0, "a"]], ids=repr)
+def test_the_sigmoid_function_refuses_what_is_not_a_real_number(bad):
+    with pytest.raises(TypeError, match="x must"):
+        sigmoid(bad)

@@ -26,24 +26,15 @@ def test_the_issue_snippet_runs_as_written():
 
 
 def test_public_api():
-    assert sorted(nanonet.__all__) == [
-        "ChainRule",
-        "GradcheckError",
-        "History",
-        "Layer",
-        "Linear",
-        "MSELoss",
-        "Parameter",
-        "SGD",
-        "Sequential",
-        "Sigmoid",
-        "Trace",
-        "gradcheck",
-        "load",
-        "save",
-        "sigmoid",
-        "trace",
-    ]
+    assert sorted(nanonet.__all__) == sorted(
+        [
+            *["Layer", "Parameter", "Sequential", "Linear", "Dense", "Sigmoid", "Tanh", "ReLU"],
+            *["Loss", "MSELoss", "CrossEntropyLoss", "BCEWithLogitsLoss"],
+            *["Optimizer", "SGD", "Adam", "batches", "one_hot", "train_test_split", "accuracy"],
+            *["sigmoid", "softmax", "log_softmax", "gradcheck", "GradcheckError"],
+            *["save", "load", "trace", "Trace", "ChainRule", "History", "TrainingWarning"],
+        ]
+    )
     for name in nanonet.__all__:
         assert getattr(nanonet, name).__doc__, name
 

@@ -4,86 +4,79 @@ import math
 
 import numpy as np
 import pytest
-from custom_layers import Tanh  # a user layer with no parameters, from the docs
-from test_two_node import FIRST_GRADIENTS, INITIAL_COST, INITIAL_OUT
 
-from nanonet import Layer, Linear, MSELoss, Parameter, Sequential, Sigmoid, trace
+from nanonet import Dense, Layer, Linear, MSELoss, Parameter, Sequential, Sigmoid, Tanh, trace
 
-
-def two_node():
-    return Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
+CHAPTER_NAMES = ["s0", "x1", "s1", "x2", "s2", "out"]
 
 
-def sigmoid(x):
-    return 1 / (1 + math.exp(-x))
-
-
-# The chapter's quantities at the first step, by hand.
-S0, W0, W1, W2, TARGET = 2.0, 2.0, 1.0, 0.5, 0.7
-S1 = sigmoid(W0 * S0)
-S2 = sigmoid(W1 * S1)
-OUT = W2 * S2
-
-
-def test_forward_rows_are_the_chapters_feedforward_values():
-    rows = [r for r in trace(two_node(), S0, TARGET).rows if r["pass"] == "forward"]
+def test_forward_rows_are_the_chapters_feedforward_values(two_node, chapter):
+    c = chapter
+    rows = [r for r in trace(two_node(), c.s0, c.target).rows if r["pass"] == "forward"]
     assert [r["index"] for r in rows] == [0, 1, 2, 3, 4, "C"]
     assert [r["input"] for r in rows[:5]] == pytest.approx(
-        [S0, W0 * S0, S1, W1 * S1, S2], abs=1e-15
+        [c.s0, c.w0 * c.s0, c.s1, c.w1 * c.s1, c.s2], abs=1e-15
     )
     assert [r["output"] for r in rows] == pytest.approx(
-        [W0 * S0, S1, W1 * S1, S2, INITIAL_OUT, INITIAL_COST], abs=1e-15
+        [c.w0 * c.s0, c.s1, c.w1 * c.s1, c.s2, c.initial_out, c.initial_cost], abs=1e-15
     )
-    assert rows[0]["layer"] == "Linear(weight=2.0)" and rows[-1]["target"] == TARGET
+    assert rows[0]["layer"] == "Linear(weight=2.0)" and rows[-1]["target"] == c.target
 
 
-def test_backward_rows_show_gradients_and_local_derivatives():
-    rows = {r["index"]: r for r in trace(two_node(), S0, TARGET).rows if r["pass"] == "backward"}
-    assert rows["C"]["grad_input"] == pytest.approx(OUT - TARGET, abs=1e-15)
-    expected_local = {4: W2, 3: S2 * (1 - S2), 2: W1, 1: S1 * (1 - S1), 0: W0}
+def test_backward_rows_show_gradients_and_local_derivatives(two_node, chapter):
+    c = chapter
+    rows = {
+        r["index"]: r for r in trace(two_node(), c.s0, c.target).rows if r["pass"] == "backward"
+    }
+    assert rows["C"]["grad_input"] == pytest.approx(c.out - c.target, abs=1e-15)
+    expected_local = {4: c.w2, 3: c.s2 * (1 - c.s2), 2: c.w1, 1: c.s1 * (1 - c.s1), 0: c.w0}
     for index, local in expected_local.items():
         row = rows[index]
         assert row["local_derivative"] == pytest.approx(local, abs=1e-15)
         assert row["grad_input"] == pytest.approx(row["grad_output"] * local, abs=1e-18)
-    assert rows[0]["grad_input"] == pytest.approx(
-        (OUT - TARGET) * W2 * S2 * (1 - S2) * W1 * S1 * (1 - S1) * W0
-    )
     assert rows[4]["parameter_grads"] == pytest.approx(
-        {"weight": FIRST_GRADIENTS["4.weight"]}, abs=1e-15
+        {"weight": c.first_gradients["4.weight"]}, abs=1e-15
     )
     assert rows[3]["parameter_grads"] == {}
 
 
-def test_chain_rule_factors_are_the_chapters_expressions():
-    chains = {c.parameter: c for c in trace(two_node(), S0, TARGET).chains}
+def test_chain_rule_factors_are_the_chapters_expressions(two_node, chapter):
+    c = chapter
+    chains = {ch.parameter: ch for ch in trace(two_node(), c.s0, c.target).chains}
     expected = {
-        "4.weight": [OUT - TARGET, S2],
-        "2.weight": [OUT - TARGET, W2, S2 * (1 - S2), S1],
-        # the chapter's exercise: dC/dw0 = (out - target) * w2 * s2(1 - s2) * w1 * s1(1 - s1) * s0
-        "0.weight": [OUT - TARGET, W2, S2 * (1 - S2), W1, S1 * (1 - S1), S0],
+        "4.weight": [c.out - c.target, c.s2],
+        "2.weight": [c.out - c.target, c.w2, c.s2 * (1 - c.s2), c.s1],
+        # the exercise: dC/dw0 = (out - target) * w2 * s2(1 - s2) * w1 * s1(1 - s1) * s0
+        "0.weight": [c.out - c.target, c.w2, c.s2 * (1 - c.s2), c.w1, c.s1 * (1 - c.s1), c.s0],
     }
     for name, factors in expected.items():
         chain = chains[name]
         assert [value for _, value in chain.factors] == pytest.approx(factors, abs=1e-15)
-        assert chain.gradient == pytest.approx(FIRST_GRADIENTS[name], abs=1e-15)
-        assert chain.product == pytest.approx(FIRST_GRADIENTS[name], abs=1e-15)
+        assert chain.gradient == pytest.approx(c.first_gradients[name], abs=1e-15)
+        assert chain.product == pytest.approx(c.first_gradients[name], abs=1e-15)
         assert chain.matches is True
-    assert [label for label, _ in chains["2.weight"].factors] == [
-        "dC/dy4",
-        "dy4/dx4",
-        "dy3/dx3",
-        "dy2/d(2.weight)",
-    ]
+    labels = [label for label, _ in chains["2.weight"].factors]
+    assert labels == ["dC/dy4", "dy4/dy3", "dy3/dy2", "dy2/d(2.weight)"]
+    assert chains["2.weight"].layers == [None, (4, "Linear"), (3, "Sigmoid"), (2, "Linear")]
 
 
-def test_model_weights_gradients_and_caches_are_untouched():
+def test_the_chapters_names_give_the_chapters_chain(two_node, chapter):
+    t = trace(two_node(), chapter.s0, chapter.target, names=CHAPTER_NAMES)
+    labels = [label for label, _ in t.chains[0].factors]
+    assert labels == ["dC/dout", "dout/ds2", "ds2/dx2", "dx2/ds1", "ds1/dx1", "dx1/d(0.weight)"]
+    assert t.names == CHAPTER_NAMES
+    with pytest.raises(ValueError, match="names must hold 6 names"):
+        trace(two_node(), 2.0, 0.7, names=["x", "y"])
+
+
+def test_model_weights_gradients_and_caches_are_untouched(two_node):
     model = two_node()
     model(1.0)  # a forward pass whose backward is still to come
     for p in model.parameters():
         p.grad = 0.125
     before = [(p.value, p.grad) for p in model.parameters()]
     trace(model, 2.0, 0.7)
-    assert [(p.value, p.grad) for p in model.parameters()] == before
+    assert [(p.value, p.grad) for p in model.parameters()] == before  # exactly: untouched
     model.zero_grad()
     model.backward(1.0)  # still differentiates the forward pass at x = 1.0
     reference = two_node()
@@ -92,14 +85,14 @@ def test_model_weights_gradients_and_caches_are_untouched():
     assert [p.grad for p in model.parameters()] == [p.grad for p in reference.parameters()]
 
 
-def test_loss_state_is_untouched():
+def test_loss_state_is_untouched(two_node):
     loss_fn = MSELoss()
     loss_fn(0.5, 0.75)
     trace(two_node(), 2.0, 0.7, loss_fn=loss_fn)
     assert loss_fn.backward() == -0.25
 
 
-def test_a_batch_trace_sums_the_products_over_the_samples():
+def test_a_batch_trace_sums_the_products_over_the_samples(two_node):
     x = np.array([2.0, -1.0, 0.5])
     t = trace(two_node(), x, np.array([0.7, 0.2, 0.4]))
     model = two_node()
@@ -115,21 +108,6 @@ def test_a_batch_trace_sums_the_products_over_the_samples():
     np.testing.assert_array_equal(forward[0]["input"], x)
 
 
-class Scale(Layer):
-    """A user layer with a scalar parameter."""
-
-    def __init__(self, a):
-        self.a = Parameter(a)
-
-    def forward(self, x):
-        self.x = x
-        return self.a.value * x
-
-    def backward(self, grad):
-        self.a.grad += float(np.sum(grad * self.x))
-        return grad * self.a.value
-
-
 class Reverse(Layer):
     """A user layer that mixes elements: no single local factor exists."""
 
@@ -140,7 +118,7 @@ class Reverse(Layer):
         return grad[::-1].copy()
 
 
-def test_user_layers_are_traced_with_nothing_extra():
+def test_user_layers_are_traced_with_nothing_extra(Scale):
     model = Sequential(Scale(1.5), Tanh(), Linear(0.5))
     t = trace(model, 0.3, 0.2)
     chain = {c.parameter: c for c in t.chains}["0.a"]
@@ -158,29 +136,29 @@ def test_a_layer_that_mixes_elements_is_reported_not_guessed():
     assert row["local_derivative"] is None
     assert "not a single factor" in row["local_note"]
     chains = {c.parameter: c for c in t.chains}
-    assert chains["0.weight"].product is None and "layer 1" in chains["0.weight"].note
+    assert chains["0.weight"].product is None and "layer 1 (Reverse)" in chains["0.weight"].note
     assert chains["2.weight"].matches  # above the mixing layer all is well
-    assert "layer 1's local derivative is not a single factor" in str(t)
+    assert "layer 1 (Reverse)'s local derivative is not a single factor" in str(t)
 
 
-def test_array_parameters_are_reported_as_not_one_product():
-    class Dense(Layer):
-        def __init__(self):
-            self.weight = Parameter([[1.0, 2.0], [3.0, 4.0]])
-
-        def forward(self, x):
-            self.x = x
-            return x @ self.weight.value.T
-
-        def backward(self, grad):
-            self.weight.grad += grad.T @ self.x
-            return grad @ self.weight.value
-
-    t = trace(Sequential(Dense(), Sigmoid()), [[1.0, -1.0]], [[0.5, 0.5]])
-    (chain,) = t.chains
-    assert chain.product is None and "array parameter" in chain.note
-    row = [r for r in t.rows if r["pass"] == "backward" and r["index"] == 0][0]
-    assert row["local_derivative"] is None  # (1, 2) -> (1, 2), but a matrix mixes elements
+def test_a_dense_gradient_is_shown_as_the_sum_of_products_it_is():
+    layer = Dense(2, 1, rng=0)
+    layer.weight.value = [[2.0, -1.0]]
+    layer.bias.value = [0.5]
+    x = np.array([[1.0, 3.0], [4.0, 1.0]])
+    t = trace(Sequential(layer), x, np.array([[0.0], [1.0]]))
+    weight, bias = t.chains
+    # dC/dy = (y - target) / 2 = ([-0.5, 7.5] - [0, 1]) / 2; dy[n, 0]/dW[0, 0] = x[n, 0]
+    assert weight.product is None and weight.terms is not None
+    index, terms = weight.terms
+    assert index == (0, 0)
+    assert [(incoming, local) for _, incoming, local in terms] == [(-0.25, 1.0), (3.25, 4.0)]
+    assert weight.gradient[0, 0] == pytest.approx(-0.25 * 1.0 + 3.25 * 4.0)
+    text = str(weight)
+    assert "dC/dy0[0, 0] * dy0[0, 0]/d(0.weight)[0, 0] = (-0.25) * (1)" in text
+    assert "+ dC/dy0[1, 0] * dy0[1, 0]/d(0.weight)[0, 0] = (3.25) * (4)" in text
+    assert "= 12.75, which equals backward's 12.75" in text
+    assert [local for _, _, local in bias.terms[1]] == [1.0, 1.0]
 
 
 def test_a_single_layer_is_one_row():
@@ -194,24 +172,32 @@ def test_a_single_layer_is_one_row():
     assert chain.matches
 
 
-def test_printed_trace_is_an_aligned_table_and_html_in_notebooks():
-    t = trace(two_node(), S0, TARGET)
+def test_printed_trace_fits_the_page_and_shows_every_digit_on_request(two_node, chapter):
+    t = trace(two_node(), chapter.s0, chapter.target)
     text = str(t)
     assert text.startswith("forward pass\n#  layer")
     lines = text.splitlines()
-    header = lines[1]
-    assert lines[3][header.index("input") :].startswith("2.0 ")  # the input column lines up
+    assert lines[3][lines[1].index("input") :].startswith("2 ")  # the input column lines up
+    assert max(len(line) for line in lines) <= 90
     assert (
-        "dC/d(0.weight) = dC/dy4 * dy4/dx4 * dy3/dx3 * dy2/dx2 * dy1/dx1 * dy0/d(0.weight)" in text
+        "dC/d(0.weight) = dC/dy4 * dy4/dy3 * dy3/dy2 * dy2/dy1 * dy1/dy0 * dy0/d(0.weight)" in text
     )
-    assert "which equals backward's -0.0011773525714957247" in text
+    assert "    = (-0.3362) * (0.5) * (0.1982) * (1) * (0.01766) * (2)" in text
+    assert "which equals backward's -0.001177" in text
+    full = t.to_text(digits=None)
+    assert "(-0.3362461932481792) * (0.5)" in full
+    assert t.rows[-1]["grad_input"] == pytest.approx(
+        -0.0011773525714957249, abs=1e-15
+    )  # rows keep all
     html = t._repr_html_()
     assert html.count("<table>") == 3 and "<caption>chain rule</caption>" in html
 
 
-def test_batch_cells_are_summaries():
+def test_batch_cells_show_small_arrays_in_full_and_large_ones_as_summaries(two_node):
     text = str(trace(two_node(), [1.0, 2.0, 3.0], 0.7))
-    assert "shape (3,): mean 2, min 1, max 3" in text
+    assert "[1, 2, 3]" in text and "sum over the batch of" in text
+    text = str(trace(two_node(), np.linspace(0.0, 1.0, 20), 0.7))
+    assert "shape (20,): mean 0.5, min 0, max 1" in text
 
 
 def test_trace_needs_a_layer():
@@ -231,3 +217,27 @@ def test_a_weight_shared_by_two_layers_gets_one_chain_per_use():
     loss_fn(model(0.4), 0.2)
     model.backward(loss_fn.backward())
     assert sum(c.gradient for c in t.chains) == pytest.approx(first.weight.grad, rel=1e-14)
+
+
+def test_nested_sequentials_are_traced(two_node):
+    model = Sequential(two_node()[:2], two_node()[2:])
+    t = trace(model, 2.0, 0.7)
+    assert [r["index"] for r in t.rows if r["pass"] == "forward"] == [0, 1, "C"]
+    assert all(c.matches for c in t.chains if c.product is not None)
+    assert {c.parameter for c in t.chains} == {"0.0.weight", "1.0.weight", "1.2.weight"}
+
+
+def test_array_parameter_of_a_user_layer():
+    class Bias(Layer):
+        def __init__(self):
+            self.b = Parameter([0.5, -0.5])
+
+        def forward(self, x):
+            return x + self.b.value
+
+        def backward(self, grad):
+            self.b.grad += grad
+            return grad
+
+    (chain,) = trace(Sequential(Bias(), Sigmoid()), [0.0, 1.0], [0.0, 0.0]).chains
+    assert chain.terms is not None and len(chain.terms[1]) == 1  # b[0] affects one output

@@ -1,28 +1,40 @@
-"""Tables as aligned text (for print) and as HTML (for Jupyter), and how cells look."""
+"""How numbers and tables look in print and in Jupyter (trace, draw and the displays share it)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+#: Arrays with at most this many elements are shown in full; larger ones as a summary.
+MAX_SHOWN = 12
 
-def format_cell(value: object) -> str:
-    """Show a number in full, an array as a compact summary, anything else with str.
+
+def format_number(value: object, digits: int | None = 4) -> str:
+    """Show a number with ``digits`` significant digits, or in full when ``digits`` is None.
+
+    Small arrays are shown element by element, larger ones as a summary
+    (shape, mean, min, max); anything else with ``str``, None as nothing.
 
     Examples:
-        >>> format_cell(0.1 + 0.2)
-        '0.30000000000000004'
-        >>> format_cell(np.array([1.0, 2.0, 6.0]))
-        'shape (3,): mean 3, min 1, max 6'
+        >>> format_number(0.1 + 0.2), format_number(0.1 + 0.2, digits=None)
+        ('0.3', '0.30000000000000004')
+        >>> format_number(np.array([[1.0, -2.5], [1 / 3, 4.0]]))
+        '[[1, -2.5], [0.3333, 4]]'
+        >>> format_number(np.arange(20.0))
+        'shape (20,): mean 9.5, min 0, max 19'
     """
-    if isinstance(value, float):
-        return repr(float(value))
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value)) if digits is None else f"{float(value):.{digits}g}"
     if isinstance(value, np.ndarray):
         if value.size == 0:
             return f"shape {value.shape}: empty"
-        return (
-            f"shape {value.shape}: mean {np.mean(value):.4g}, "
-            f"min {np.min(value):.4g}, max {np.max(value):.4g}"
-        )
+        if value.size > MAX_SHOWN:
+            return (
+                f"shape {value.shape}: mean {np.mean(value):.4g}, "
+                f"min {np.min(value):.4g}, max {np.max(value):.4g}"
+            )
+        if value.ndim == 0:
+            return format_number(float(value), digits)
+        return "[" + ", ".join(format_number(row, digits) for row in value) + "]"
     return "" if value is None else str(value)
 
 
