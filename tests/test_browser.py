@@ -219,7 +219,7 @@ def test_every_run_of_the_tutorial_prints_the_chapters_numbers(visit, tmp_path):
     assert len(python_files) == len(set(python_files)), "Python loads once per page visit"
 
     # For people to look at: a block with its output, light, dark and narrow.
-    trace = page.locator("[data-run-block]").nth(12)  # trace(): a wide output
+    trace = page.locator("[data-run-block]").nth(12)  # a block with its output
     trace.scroll_into_view_if_needed()
     page.screenshot(path=shots / "tutorial-light.png")
     page.locator("label[title='Switch to dark mode']").click()
