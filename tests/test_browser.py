@@ -169,6 +169,16 @@ def wait_until_done(block, run) -> None:
     expect(run).to_be_enabled()
 
 
+def test_only_the_pages_the_tests_run_have_run_buttons(site):
+    """The hook reads the front matter with YAML, the tests with a regex: they agree."""
+    with_buttons = {
+        str(html.parent.relative_to(site))
+        for html in site.rglob("index.html")
+        if "data-run-block" in html.read_text()
+    }
+    assert with_buttons == {page.stem for page in RUNNABLE}
+
+
 @pytest.mark.parametrize("source", RUNNABLE, ids=[page.stem for page in RUNNABLE])
 def test_the_browser_runs_the_code_the_node_test_runs(visit, source):
     """Each runnable page's Run buttons: one per runnable block, on the same code."""
