@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ._checks import Value, as_real_number, as_value, copy_value, shape_of
-from ._format import format_number, html_table, text_table
+from ._format import format_number, html_table, text_table, wrap
 from .layer import Layer
 from .loss import MSELoss
 from .parameter import Parameter
@@ -99,7 +99,7 @@ class ChainRule:
         if self.product is None and self.terms is not None:
             index, terms = self.terms
             at = f"[{', '.join(map(str, index))}]"
-            lines = [f"{name} = {number(self.gradient)}: {self.note}; its element {at} is"]
+            lines = [f"{name} = {number(self.gradient)}", f"    {self.note}; its element {at} is"]
             for sign, (label, incoming, local) in zip(
                 ["  ", "+ "] * len(terms), terms, strict=False
             ):
@@ -116,14 +116,17 @@ class ChainRule:
             return "\n".join(lines)
         if self.product is None:
             return f"{name} = {number(self.gradient)}: {self.note}"
-        labels = " * ".join(label for label, _ in self.factors)
+        labels = [label for label, _ in self.factors]
         verdict = "equals" if self.matches else "DIFFERS FROM"
         ending = f"= {number(self.product)}, which {verdict} backward's {number(self.gradient)}"
         if not any(np.ndim(value) for _, value in self.factors):
-            values = " * ".join(f"({number(value)})" for _, value in self.factors)
-            return f"{name} = {labels}\n    = {values}\n    {ending}"
-        width = max(len(label) for label, _ in self.factors)
-        lines = [f"{name} = sum over the batch of {labels}"]
+            values = [f"({number(value)})" for _, value in self.factors]
+            return "\n".join(
+                [wrap(f"{name} = ", labels, " * ", "    "), wrap("    = ", values, " * ", "    "),
+                 f"    {ending}"]
+            )  # fmt: skip
+        width = max(map(len, labels))
+        lines = [wrap(f"{name} = sum over the batch of ", labels, " * ", "    ")]
         lines += [f"    {label.ljust(width)} = {number(value)}" for label, value in self.factors]
         return "\n".join([*lines, f"    {ending}"])
 
@@ -343,10 +346,10 @@ class Trace:
                 [
                     "#",
                     "layer",
-                    "dC/d(output)",
-                    "d(output)/d(input)",
-                    "dC/d(input)",
-                    "parameter grads",
+                    "dC/d(out)",
+                    "d(out)/d(in)",
+                    "dC/d(in)",
+                    "dC/d(weights)",
                 ],
                 [
                     [
