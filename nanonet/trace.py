@@ -135,7 +135,8 @@ class Check:
     """The verdict of `Trace.check` on a chain-rule product worked out by hand.
 
     It is true when the numbers are the chain's factors, each once, and
-    their product is the gradient; ``str()`` says what is wrong otherwise.
+    their product is the gradient; ``str()`` says what is wrong otherwise,
+    one problem per line.
 
     Attributes:
         parameter (str): The parameter whose gradient was checked.
@@ -224,13 +225,13 @@ class Check:
         if not self._product_right():
             product, gradient = format_number(self.product), format_number(self.gradient)
             if problems:
-                problems[-1] += f"; so your product {product} is not the gradient {gradient}"
+                problems.append(f"so your product {product} is not the gradient {gradient}")
             else:
                 problems.append(
                     f"the factors are right, but their product {product} is not the gradient "
                     f"{gradient}: check the multiplication"
                 )
-        return "; ".join(problems)
+        return "\n".join(problems)
 
     def _sign_hint(self, number: float) -> str:
         """' (-x is: check the sign)' if minus ``number`` is a missing factor."""
@@ -432,9 +433,7 @@ class Trace:
             >>> from nanonet import Linear, Sigmoid, Sequential, trace
             >>> model = Sequential(Linear(2.0), Sigmoid(), Linear(0.5))
             >>> t = trace(model, 1.0, 0.0, names=["s0", "x1", "s1", "out"])
-            >>> result = t.check("0.weight", [0.4404, 0.5, 0.25, 1.0])
-            >>> for problem in str(result).split("; "):
-            ...     print(problem)
+            >>> print(t.check("0.weight", [0.4404, 0.5, 0.25, 1.0]))
             0.25 is not a factor of dC/d(0.weight)
             missing: ds1/dx1 = 0.105 (layer 1, Sigmoid)
             so your product 0.05505 is not the gradient 0.02312

@@ -41,10 +41,17 @@ def snippet(path: str, section: str | None) -> str:
     return "\n".join(line for line in lines if "--8<-- [" not in line)
 
 
+TAB = re.compile(r'^=== "(?P<label>[^"]+)"')
+
+
 def blocks(page: Path) -> list[dict]:
-    """The fenced blocks of a page: language, attributes and code, in order."""
-    found, lines, i = [], page.read_text().splitlines(), 0
+    """The fenced blocks of a page: language, attributes, code, and the content tab it is in."""
+    found, lines, i, tab = [], page.read_text().splitlines(), 0, None
     while i < len(lines):
+        if TAB.match(lines[i]):
+            tab = TAB.match(lines[i])["label"]
+        elif lines[i] and not lines[i].startswith(" "):
+            tab = None  # text at the margin ends a set of tabs
         match = FENCE.match(lines[i])
         if not match or not match["lang"] and not match["attrs"].strip():
             i += 1
@@ -57,7 +64,10 @@ def blocks(page: Path) -> list[dict]:
         code = "\n".join(body)
         if "--8<--" in code:
             code = SNIPPET.sub(lambda m: snippet(m["path"], m["section"]), code)
-        found.append({"lang": match["lang"], "attrs": match["attrs"], "code": code, "line": i})
+        in_tab = tab if indent >= 4 else None
+        found.append(
+            {"lang": match["lang"], "attrs": match["attrs"], "code": code, "line": i, "tab": in_tab}
+        )
         i += 1
     return found
 
@@ -75,11 +85,17 @@ def runnable(page: Path) -> list[tuple[dict, dict | None]]:
     return found
 
 
-def run_page(page: Path) -> list[tuple[dict, str, dict | None]]:
-    """Run a page's python blocks; return (block, what it printed, its Output block)."""
+def run_page(page: Path, tab: str | None = None) -> list[tuple[dict, str, dict | None]]:
+    """Run a page's python blocks; return (block, what it printed, its Output block).
+
+    With ``tab``, run only the blocks a reader sees who picks that tab in
+    every set of content tabs (blocks outside tabs, and those in ``tab``).
+    """
     namespace: dict = {"__name__": "__docs__"}
     results = []
     for block, output in runnable(page):
+        if tab is not None and block["tab"] not in (None, tab):
+            continue
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
             exec(compile(block["code"], f"{page.name}:{block['line']}", "exec"), namespace)
@@ -107,6 +123,25 @@ def test_page_code_runs_and_shows_its_real_output(page, tmp_path, monkeypatch, o
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+TABBED = [
+    (page, label)
+    for page in PAGES
+    for label in sorted({block["tab"] for block in blocks(page) if block["tab"]})
+]
+
+
+@pytest.mark.parametrize(
+    "page, tab", TABBED, ids=[f"{page.name}: {label}" for page, label in TABBED]
+)
+def test_each_tab_reads_on_its_own(page, tab, tmp_path, monkeypatch, outputs_match):
+    """A reader who follows one tab throughout (say only "nanonet") can run every block."""
+    pytest.importorskip("matplotlib").use("Agg")
+    monkeypatch.chdir(tmp_path)
+    for block, printed, output in run_page(page, tab):
+        if output is not None:
+            assert outputs_match(output["code"], printed), f"{page.name}:{block['line']}"
 
 
 def test_every_output_block_follows_a_python_block():
