@@ -7,13 +7,20 @@ same text, spacing and indentation included, with every number equal to a
 relative tolerance of 1e-9 (the last digits of floats depend on the CPU).
 ``--8<--`` snippet lines are replaced by the file section they include, as
 pymdownx.snippets does when the site is built.
+
+A page whose code needs more than nanonet and numpy says so in its front
+matter, ``requires: [torch]``: its test is skipped where such a module is
+missing, unless ``NANONET_REQUIRE_TORCH=1`` (``NANONET_REQUIRE_<NAME>=1`` for
+any module) is set, as CI does; then a missing module fails the test.
 """
 
 from __future__ import annotations
 
 import contextlib
 import difflib
+import importlib
 import io
+import os
 import re
 from pathlib import Path
 
@@ -29,6 +36,8 @@ FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+)(?P<lang>[\w-]*)(?P<attrs>[^\
 SNIPPET = re.compile(
     r'^(?P<indent> *)--8<-- "(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"$', re.MULTILINE
 )
+FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?)\n---\n", re.DOTALL)
+REQUIRES = re.compile(r"^requires:\s*\[(?P<names>[^\]]*)\]\s*$", re.MULTILINE)
 
 
 def snippet(path: str, section: str | None) -> str:
@@ -85,6 +94,22 @@ def runnable(page: Path) -> list[tuple[dict, dict | None]]:
     return found
 
 
+def requirements(page: Path) -> list[str]:
+    """The modules a page needs beyond nanonet and numpy: its front matter's ``requires: [...]``."""
+    front = FRONT_MATTER.match(page.read_text())
+    listed = REQUIRES.search(front["yaml"]) if front else None
+    return [name.strip() for name in listed["names"].split(",") if name.strip()] if listed else []
+
+
+def import_requirements(page: Path) -> None:
+    """Import what a page requires; skip if one is missing, fail if NANONET_REQUIRE_<NAME>=1."""
+    for name in requirements(page):
+        if os.environ.get(f"NANONET_REQUIRE_{name.upper().replace('.', '_')}") == "1":
+            importlib.import_module(name)
+        else:
+            pytest.importorskip(name)
+
+
 def run_page(page: Path, tab: str | None = None) -> list[tuple[dict, str, dict | None]]:
     """Run a page's python blocks; return (block, what it printed, its Output block).
 
@@ -107,6 +132,7 @@ def run_page(page: Path, tab: str | None = None) -> list[tuple[dict, str, dict |
 def test_page_code_runs_and_shows_its_real_output(page, tmp_path, monkeypatch, outputs_match):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
+    import_requirements(page)
     monkeypatch.chdir(tmp_path)  # files a page writes land here
     for block, printed, output in run_page(page):
         if output is not None and not outputs_match(output["code"], printed):
@@ -138,6 +164,7 @@ TABBED = [
 def test_each_tab_reads_on_its_own(page, tab, tmp_path, monkeypatch, outputs_match):
     """A reader who follows one tab throughout (say only "nanonet") can run every block."""
     pytest.importorskip("matplotlib").use("Agg")
+    import_requirements(page)
     monkeypatch.chdir(tmp_path)
     for block, printed, output in run_page(page, tab):
         if output is not None:
@@ -165,6 +192,20 @@ def test_a_wrong_output_block_is_caught(tmp_path, outputs_match):
     assert printed == "  dC/dy4 = 0.30000000000000004\n"
     assert not outputs_match(output["code"], printed)  # the indent differs
     assert outputs_match("  dC/dy4 = 0.3000000000000001", printed)  # the last digits may
+
+
+def test_a_page_that_requires_a_missing_module_is_skipped_or_fails(tmp_path, monkeypatch):
+    page = tmp_path / "page.md"
+    page.write_text("---\nrequires: [numpy, no_such_module.sub]\n---\n\n# A page\n")
+    assert requirements(page) == ["numpy", "no_such_module.sub"]
+    monkeypatch.delenv("NANONET_REQUIRE_NO_SUCH_MODULE_SUB", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no_such_module"):
+        import_requirements(page)
+    monkeypatch.setenv("NANONET_REQUIRE_NO_SUCH_MODULE_SUB", "1")
+    with pytest.raises(ModuleNotFoundError, match="no_such_module"):
+        import_requirements(page)
+    page.write_text("# A page with no front matter\n\nrequires: [no_such_module]\n")
+    assert requirements(page) == []
 
 
 @pytest.mark.parametrize("name", ["two_node", "two_node_cost", "sigmoid", "batch_loss"])
