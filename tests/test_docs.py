@@ -163,6 +163,25 @@ def test_figures_are_drawn_from_the_examples(example, name, theme):
     plt.close("all")
 
 
+def test_the_networks_page_figures(example):
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    figures, networks = example("docs_figures"), example("networks")
+    (ax,) = figures.FIGURES["moons_boundary"]("light").axes
+    points = [
+        collection for collection in ax.collections if collection.get_label().startswith("class")
+    ]
+    assert [c.get_label() for c in points] == ["class 0", "class 1"]
+    assert sum(len(c.get_offsets()) for c in points) == 300  # the training points
+    model, (x_test, y_test), _ = networks.train_digits()
+    wrong = int(np.sum(np.argmax(model(x_test), axis=1) != y_test))
+    fig = figures.FIGURES["digits_misclassified"]("dark")
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    assert len(titles) == wrong and all(", read as " in title for title in titles)
+    plt.close("all")
+
+
 THEMES_TEXT = {"light": "#1f2328", "dark": "#e6edf3"}
 
 
