@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import html
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -456,14 +457,17 @@ def _svg(nodes: list[_Node], edges: list[_Edge], title: str, description: str) -
             f'<tspan class="{css}" dx="{0 if i == 0 else 16}">{html.escape(text)}</tspan>'
             for i, (text, css) in enumerate(key)
         )
-        parts.append(f'<text x="{PAD}" y="{bottom:.1f}">{spans}</text>')
+        parts.append(
+            f'<text x="{PAD}" y="{bottom:.1f}" class="nanonet-key" fill="currentColor">'
+            f"{spans}</text>"
+        )
         width = max(width, 2 * PAD + sum(_width(text) + 16 for text, _ in key))
     height = bottom + 5 + PAD
     return "\n".join(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" class="nanonet-drawing" role="img" '
             f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
-            f'style="max-width: 100%; height: auto; min-width: {width * MIN_SCALE:.0f}px">',
+            f'style="max-width: 100%; height: auto; min-width: {math.ceil(width * MIN_SCALE)}px">',
             f"<title>{html.escape(title)}</title>",
             f"<desc>{html.escape(description)}</desc>",
             f"<style>{_STYLE}</style>",
