@@ -1,10 +1,11 @@
 """draw: a picture of a network, with its values and its gradients, written as SVG.
 
-The picture is the chapter's: each value is a circle, each layer an arrow
-from its input to its output. Given an input, every circle shows its value
-(the forward pass); given a target too, a second row below runs right to
-left and shows the gradients (the backward pass): dC/d(value) under every
-value, and under every layer the dC/d(parameter) of each of its parameters.
+The picture is the chapter's: each value is a circle (an oval, for a long
+name), each layer an arrow from its input to its output. Given an input,
+every circle shows its value (the forward pass); given a target too, a
+second row below runs right to left and shows the gradients (the backward
+pass): dC/d(value) under every value, and under every layer the
+dC/d(parameter) of each of its parameters.
 
 nanonet writes the SVG itself, as text: no Graphviz, no matplotlib. It is
 made to sit on any page, light or dark: lines and labels take the colour of
@@ -42,9 +43,9 @@ FONT_SIZE = 13  # every text but the layers' symbols
 SYMBOL_SIZE = 16  # a layer's symbol, such as σ
 LINE = 17  # from one line's baseline to the next
 PAD = 10  # around the picture
-RADIUS = 18  # of a circle, unless its name needs more
-MIN_GAP = 84  # between two circles' centres
-ARROW = 22  # the shortest arrow
+RADIUS = 18  # of a circle; an oval for a longer name is as high, and wider
+ARROW = 42  # the shortest arrow between two values
+BACK_ARROW = 22  # the shortest arrow between two gradients
 BOX = 12  # a box's height above and below its arrow
 #: Arrays with at most this many numbers are shown in a column, larger ones by their shape.
 MAX_LINES = 4
@@ -54,14 +55,19 @@ MIN_SCALE = 11 / FONT_SIZE
 # Width of characters, in units of the font size: DejaVu Sans, the widest of
 # the usual sans-serif fonts, rounded up; a drawing sized for it fits others.
 _NARROW, _WIDE = set(" .,:;-()[]/'!|fijlrtI"), set("mwMW=+×→←")
-_UNITS = {"narrow": 0.34, "wide": 0.88, "upper": 0.72, "other": 0.64}
 
 
 def _width(text: str, size: float = FONT_SIZE) -> float:
     """An estimate of the width of ``text`` on the page, in px: SVG text has no measure."""
-    kinds = ("narrow" if c in _NARROW else "wide" if c in _WIDE else "upper" if c.isupper()
-             else "other" for c in text)  # fmt: skip
-    return size * sum(_UNITS[kind] for kind in kinds)
+    return size * sum(_units(c) for c in text)
+
+
+def _units(c: str) -> float:
+    if c in _NARROW:
+        return 0.34
+    if c in _WIDE:
+        return 0.88
+    return 0.72 if c.isupper() else 0.64
 
 
 @dataclass
@@ -341,14 +347,20 @@ def _text(x: float, y: float, text: str, css_class: str = "", size: int = FONT_S
     )
 
 
-def _arrow(start: float, end: float, y: float, css_class: str = "") -> str:
-    """A horizontal arrow from ``start`` to ``end``, its head at ``end``."""
-    head = 8 if end > start else -8
+def _line(start: float, end: float, y: float, css_class: str = "") -> str:
+    """A horizontal line from ``start`` to ``end``."""
     colour = f'class="{css_class}"' if css_class else 'stroke="currentColor"'
-    fill = f'class="{css_class}"' if css_class else 'fill="currentColor"'
     return (
-        f'<line x1="{start:.1f}" y1="{y:.1f}" x2="{end - head:.1f}" y2="{y:.1f}" '
+        f'<line x1="{start:.1f}" y1="{y:.1f}" x2="{end:.1f}" y2="{y:.1f}" '
         f'stroke-width="1.5" {colour}/>'
+    )
+
+
+def _arrow(start: float, end: float, y: float, css_class: str = "") -> str:
+    """A horizontal arrow from ``start`` to ``end``, its head (a triangle) at ``end``."""
+    head = 8 if end > start else -8
+    fill = f'class="{css_class}"' if css_class else 'fill="currentColor"'
+    return _line(start, end - head, y, css_class) + (
         f'<path d="M{end:.1f},{y:.1f} L{end - head:.1f},{y - 4.5:.1f} '
         f'L{end - head:.1f},{y + 4.5:.1f} Z" {fill}/>'
     )
@@ -356,8 +368,8 @@ def _arrow(start: float, end: float, y: float, css_class: str = "") -> str:
 
 def _svg(nodes: list[_Node], edges: list[_Edge], title: str, description: str) -> str:
     """Lay the nodes and edges out and write them as an SVG document."""
-    radius = [max(RADIUS, _width(node.name) / 2 + 6) for node in nodes]
-    r = max(radius)
+    r = RADIUS
+    radius = [max(r, 0.55 * _width(node.name) + 4) for node in nodes]  # across: an oval's
     grad_width = [max((_width(line) for line in node.backward), default=0.0) for node in nodes]
     node_width = [
         max(2 * radius[k], grad_width[k], *(_width(line) for line in node.forward))
@@ -375,14 +387,13 @@ def _svg(nodes: list[_Node], edges: list[_Edge], title: str, description: str) -
 
     # Left to right: each gap wide enough for what sits in it and around it.
     xs = [PAD + node_width[0] / 2]
-    for k in range(len(edges)):
+    for k, edge in enumerate(edges):
+        arrow = max(ARROW, _width(edge.label, edge.size) + 8, box[k] + 2 * BACK_ARROW)
         gap = max(
-            MIN_GAP,
-            (node_width[k] + node_width[k + 1]) / 2 + 14,
-            (grad_width[k] + grad_width[k + 1]) / 2 + 12 + ARROW,
+            radius[k] + radius[k + 1] + 6 + arrow,  # the arrow, and its label or box
             edge_width[k] + 20,  # the texts above and below the arrow
-            radius[k] + radius[k + 1] + 6 + ARROW + (box[k] + ARROW if edges[k].boxed else 0),
-            radius[k] + radius[k + 1] + 14 + _width(edges[k].label, edges[k].size),  # over it
+            (node_width[k] + node_width[k + 1]) / 2 + 14,  # the values
+            (grad_width[k] + grad_width[k + 1]) / 2 + 12 + BACK_ARROW,  # the gradients
         )
         xs.append(xs[-1] + gap)
 
@@ -394,13 +405,15 @@ def _svg(nodes: list[_Node], edges: list[_Edge], title: str, description: str) -
     y_arrow = PAD + max(r, 20, y_label + 10 + LINE * (above - 1))  # the circles and the arrows
     y_values = y_arrow + r + 16  # the first line of the values
     forward_lines = max(len(node.forward) for node in nodes)
-    bottom = y_values + LINE * (forward_lines - 1) if forward_lines else y_arrow + r - 4
+    bottom: float = y_values + LINE * (forward_lines - 1) if forward_lines else y_arrow + r - 4
     y_back = bottom + 22  # the backward arrows, the gradients' first line centred on them
     backward_lines = max(len(node.backward) for node in nodes)
     y_grads = y_back + 4.5 + LINE * backward_lines + 4  # the parameters' gradients
     if backward_lines:
+        bottom = y_back + 4.5 + LINE * (backward_lines - 1)  # the values' gradients
         below = max((len(edge.gradient_lines()) for edge in edges), default=0)
-        bottom = y_grads + LINE * (below - 1) if below else y_grads - LINE - 4
+        if below:  # the parameters' gradients
+            bottom = y_grads + LINE * (below - 1)
 
     parts = []
     for k, edge in enumerate(edges):
@@ -408,10 +421,7 @@ def _svg(nodes: list[_Node], edges: list[_Edge], title: str, description: str) -
         middle = (left + right) / 2
         if edge.boxed:
             half = box[k] / 2
-            parts.append(
-                f'<line x1="{left:.1f}" y1="{y_arrow:.1f}" x2="{middle - half:.1f}" '
-                f'y2="{y_arrow:.1f}" stroke-width="1.5" stroke="currentColor"/>'
-            )
+            parts.append(_line(left, middle - half, y_arrow))
             parts.append(
                 f'<rect x="{middle - half:.1f}" y="{y_arrow - BOX:.1f}" width="{box[k]:.1f}" '
                 f'height="{2 * BOX}" rx="4" fill="none" stroke-width="1.5" stroke="currentColor"/>'
@@ -438,8 +448,8 @@ def _svg(nodes: list[_Node], edges: list[_Edge], title: str, description: str) -
             )
     for k, node in enumerate(nodes):
         parts.append(
-            f'<circle cx="{xs[k]:.1f}" cy="{y_arrow:.1f}" r="{radius[k]:.1f}" fill="none" '
-            f'stroke-width="1.5" stroke="currentColor"/>'
+            f'<ellipse cx="{xs[k]:.1f}" cy="{y_arrow:.1f}" rx="{radius[k]:.1f}" ry="{r}" '
+            'fill="none" stroke-width="1.5" stroke="currentColor"/>'
         )
         parts.append(_text(xs[k], y_arrow + 4.5, node.name))
         for i, line in enumerate(node.forward):

@@ -58,7 +58,7 @@ class Picture:
              "".join(t.itertext()))
             for t in texts
         )  # fmt: skip
-        self.circles = sorted(float(c.get("cx")) for c in self.root.iter(f"{SVG}circle"))
+        self.circles = sorted(float(c.get("cx")) for c in self.root.iter(f"{SVG}ellipse"))
 
     def at(self, x: float, kind: str = "") -> list[str]:
         """The texts of ``kind`` centred on ``x``, top to bottom."""
