@@ -1,9 +1,11 @@
 """The figures of the docs site, drawn from nanonet's own training runs.
 
 The docs build calls `render` for every figure in `FIGURES`, in a light and
-a dark version (``docs/_hooks/figures.py``), so the pictures on the site
-always come from the code as it is. Run ``python examples/docs_figures.py
-FOLDER`` (needs the ``plot`` extra) to write them as SVG files into FOLDER.
+a dark version, and puts every drawing of `DRAWINGS` (made by `nanonet.draw`,
+which suits light and dark pages by itself) in the page that asks for it
+(``docs/_hooks/figures.py``), so the pictures on the site always come from
+the code as it is. Run ``python examples/docs_figures.py FOLDER`` (needs the
+``plot`` extra) to write them all as SVG files into FOLDER.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from types import ModuleType
 
 import numpy as np
 
+from nanonet import Drawing, draw
 from nanonet.functional import sigmoid
 
 HERE = Path(__file__).resolve().parent
@@ -170,6 +173,27 @@ FIGURES: dict[str, Callable] = {
 }
 
 
+#: The chapter's names for the input and each layer's output (as trace takes them).
+CHAPTER_NAMES = ["s0", "x1", "s1", "x2", "s2", "out"]
+
+
+def two_node_network_drawing() -> Drawing:
+    """The chapter's network: each value a circle, each layer an arrow with its weight."""
+    return draw(_example("two_node").build_model(), names=CHAPTER_NAMES)
+
+
+def two_node_backprop_drawing() -> Drawing:
+    """One forward and one backward pass of the chapter's network, every number in place."""
+    two_node = _example("two_node")
+    return draw(two_node.build_model(), two_node.S0, two_node.TARGET, names=CHAPTER_NAMES)
+
+
+DRAWINGS: dict[str, Callable[[], Drawing]] = {
+    "two_node_network": two_node_network_drawing,
+    "two_node_backprop": two_node_backprop_drawing,
+}
+
+
 def render(name: str, theme: str) -> bytes:
     """Figure ``name`` in ``theme`` as SVG, its text kept as text (small, in the page's font)."""
     import matplotlib.pyplot as plt
@@ -189,6 +213,9 @@ def main(folder: Path) -> None:
             path = folder / f"{name}-{theme}.svg"
             path.write_bytes(render(name, theme))
             print(f"wrote {path}")
+    for name, make in DRAWINGS.items():
+        make().save(folder / f"{name}.svg")
+        print(f"wrote {folder / name}.svg")
 
 
 if __name__ == "__main__":

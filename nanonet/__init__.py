@@ -19,6 +19,7 @@ Examples:
 from .activations import ReLU, Sigmoid, Tanh
 from .data import batches, one_hot, train_test_split
 from .dense import Dense
+from .draw import Drawing, draw
 from .functional import log_softmax, sigmoid, softmax
 from .gradcheck import GradcheckError, gradcheck
 from .history import History
@@ -41,6 +42,7 @@ __all__ = [
     "ChainRule",
     "CrossEntropyLoss",
     "Dense",
+    "Drawing",
     "GradcheckError",
     "History",
     "Layer",
@@ -57,6 +59,7 @@ __all__ = [
     "TrainingWarning",
     "accuracy",
     "batches",
+    "draw",
     "gradcheck",
     "load",
     "one_hot",

@@ -14,6 +14,7 @@ on the happy path.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from numbers import Real
 from typing import TypeGuard, TypeVar, Union
@@ -192,6 +193,23 @@ def as_generator(rng: object) -> np.random.Generator:
     if rng is not None and rng < 0:
         raise ValueError(f"rng must be a non-negative seed, got {rng}")
     return np.random.default_rng(rng)
+
+
+def as_path(path: object) -> str:
+    """Return ``path`` (a str or an os.PathLike) as a str, or raise TypeError.
+
+    Examples:
+        >>> from pathlib import Path
+        >>> as_path(Path("weights.npz"))
+        'weights.npz'
+    """
+    if isinstance(path, (str, os.PathLike)):
+        path = os.fspath(path)
+        if isinstance(path, str):
+            return path
+    raise TypeError(
+        f"path must be a str or an os.PathLike such as pathlib.Path, got {type(path).__name__}"
+    )
 
 
 def copy_value(value: Value) -> Value:

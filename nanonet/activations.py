@@ -26,6 +26,7 @@ class Sigmoid(Layer):
     """
 
     __slots__ = ("s",)
+    symbol = "σ"  # how nanonet.draw labels the layer
     s: Value  # the last output, set by forward
 
     def forward(self, x: Value) -> Value:
@@ -55,6 +56,7 @@ class Tanh(Layer):
     """
 
     __slots__ = ("y",)
+    symbol = "tanh"  # how nanonet.draw labels the layer
     y: Value  # the last output, set by forward
 
     def forward(self, x: Value) -> Value:
@@ -83,6 +85,7 @@ class ReLU(Layer):
     """
 
     __slots__ = ("x",)
+    symbol = "ReLU"  # how nanonet.draw labels the layer
     x: Value  # the last input, set by forward
 
     def forward(self, x: Value) -> Value:

@@ -100,6 +100,12 @@ class Dense(Layer):
             )
         return x
 
+    @property
+    def symbol(self) -> str:
+        """How `nanonet.draw` labels the layer: ``Dense(in→out)``."""
+        out_features, in_features = self.weight.shape
+        return f"Dense({in_features}→{out_features})"
+
     def extra_repr(self) -> str:
         out_features, in_features = self.weight.shape
         return (

@@ -35,6 +35,10 @@ class Layer:
     A dict's keys become part of the names (``"blocks.first.weight"``) and
     must be strings.
 
+    Optionally, a ``symbol`` attribute (a str) labels the layer in
+    `nanonet.draw`'s pictures: ``Sigmoid.symbol`` is ``"σ"``, ``Linear``'s
+    is ``"×"``. A layer without one is drawn as a box with its class name.
+
     Examples:
         A layer that doubles its input and has no parameters:
 

@@ -55,6 +55,7 @@ class Linear(Layer):
     """
 
     __slots__ = ("weight", "x")
+    symbol = "×"  # how nanonet.draw labels the layer: times its weight
     x: Value  # the last input, set by forward
 
     def __init__(self, weight: float | None = None, *not_allowed: object, rng: object = None):

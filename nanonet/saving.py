@@ -12,6 +12,7 @@ from typing import BinaryIO, NamedTuple
 
 import numpy as np
 
+from ._checks import as_path
 from .layer import Layer
 from .parameter import Parameter
 
@@ -69,7 +70,7 @@ def save(model: Layer, path: str | os.PathLike) -> None:
         raise TypeError(f"save needs a Layer, got {type(model).__name__}")
     arrays = {name: np.asarray(value) for name, value in model.state_dict().items()}
     arrays[_FORMAT_KEY] = np.array(FORMAT_VERSION)
-    path = _as_path(path)
+    path = as_path(path)
     folder, name = os.path.split(os.path.abspath(path))
     try:
         temporary, descriptor = _create_temporary_file(folder, name)
@@ -145,7 +146,7 @@ def load(model: Layer, path: str | os.PathLike) -> None:
     """
     if not isinstance(model, Layer):
         raise TypeError(f"load needs a Layer, got {type(model).__name__}")
-    path = _as_path(path)
+    path = as_path(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"cannot load weights: no file at {path!r}")
     state = _read_state(path, model)
@@ -395,17 +396,6 @@ def _write_archive(file: BinaryIO, arrays: dict[str, np.ndarray]) -> None:
         for name, array in arrays.items():
             with archive.open(f"{name}.npy", "w", force_zip64=True) as entry:
                 np.lib.format.write_array(entry, array, allow_pickle=False)
-
-
-def _as_path(path: object) -> str:
-    """Return ``path`` (a str or an os.PathLike) as a str, or raise TypeError."""
-    if isinstance(path, (str, os.PathLike)):
-        path = os.fspath(path)
-        if isinstance(path, str):
-            return path
-    raise TypeError(
-        f"path must be a str or an os.PathLike such as pathlib.Path, got {type(path).__name__}"
-    )
 
 
 def _create_temporary_file(folder: str, name: str) -> tuple[str, int]:

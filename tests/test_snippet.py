@@ -33,6 +33,7 @@ def test_public_api():
             *["Optimizer", "SGD", "Adam", "batches", "one_hot", "train_test_split", "accuracy"],
             *["sigmoid", "softmax", "log_softmax", "gradcheck", "GradcheckError"],
             *["save", "load", "trace", "Trace", "ChainRule", "History", "TrainingWarning"],
+            *["draw", "Drawing"],
         ]
     )
     for name in nanonet.__all__:

@@ -3,15 +3,22 @@
 Every figure of ``examples/docs_figures.py`` is rendered in a light and a
 dark version and added to the site as ``img/<name>-light.svg`` and
 ``img/<name>-dark.svg``; a page shows the one that fits the reader's colour
-scheme with Material's ``#only-light`` and ``#only-dark``. Nothing is
-committed, so no picture can drift from the code that draws it.
+scheme with Material's ``#only-light`` and ``#only-dark``.
+
+A drawing of its ``DRAWINGS`` (made by ``nanonet.draw``) goes into the page
+itself, where a line ``<div class="nanonet-figure" data-drawing="NAME"></div>``
+asks for it: inline, its lines and text take the page's colour and font, and
+it follows Material's light/dark switch. Nothing is committed, so no picture
+can drift from the code that draws it.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,3 +43,25 @@ def on_files(files, config, **kwargs):
                 )
             )
     return files
+
+
+DRAWING = re.compile(r'<div class="nanonet-figure" data-drawing="([\w-]+)"></div>')
+
+
+def on_page_content(html, page, config, files):
+    drawings = _figures_module().DRAWINGS
+
+    def inline(match):
+        name = match[1]
+        if name not in drawings:
+            raise PluginError(
+                f"{page.file.src_path} asks for the drawing {name!r}, which "
+                f"examples/docs_figures.py does not make (it makes {sorted(drawings)})"
+            )
+        # Wide drawings scroll sideways on a narrow screen instead of shrinking.
+        return (
+            f'<div class="nanonet-figure" data-drawing="{name}" style="overflow-x: auto">'
+            f"{drawings[name]().svg}</div>"
+        )
+
+    return DRAWING.sub(inline, html)
