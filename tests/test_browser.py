@@ -50,17 +50,13 @@ def require_or_skip(reason: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The docs site, built with the in-page Python."""
+def site(request) -> Path:
+    """The docs site, built with the in-page Python (conftest's docs_site)."""
     if fetch_runtime.verify() is None:
         require_or_skip("no Pyodide runtime: run python docs/_tools/fetch_runtime.py")
     if importlib.util.find_spec("material") is None:
         require_or_skip("the docs extra is not installed")
-    folder = tmp_path_factory.mktemp("site")
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, env=env)
-    return folder
+    return request.getfixturevalue("docs_site")
 
 
 @pytest.fixture(scope="module")
