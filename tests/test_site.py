@@ -6,6 +6,7 @@ skip without the ``docs`` extra.
 
 from __future__ import annotations
 
+import html as html_module
 import re
 
 
@@ -21,3 +22,75 @@ def test_the_layer_contract_is_a_definition_list(docs_site):
     assert terms == ["forward(x)", "backward(grad)"]
     assert text_of(contract).count("computes the output from the input") == 1
     assert ": computes" not in text_of(html)  # the Markdown syntax is gone
+
+
+def api_pages(site) -> dict[str, str]:
+    """Each API page's HTML, by module name."""
+    return {page.parent.name: page.read_text() for page in (site / "api").glob("*/index.html")}
+
+
+def signatures(html: str) -> list[str]:
+    """The text of every signature block on a page, as shown (line breaks kept)."""
+    blocks = re.findall(
+        r'<div class="language-python doc-signature highlight">(.*?)</div>', html, re.S
+    )
+    return [html_module.unescape(re.sub(r"<[^>]+>", "", block)).strip() for block in blocks]
+
+
+def test_a_class_signature_shows_the_constructors_parameters(docs_site):
+    pages = api_pages(docs_site)
+    assert (
+        "Linear(weight: float | None = None, *not_allowed: object, rng: object = None)"
+        in signatures(pages["linear"])
+    )
+    assert any(
+        s.startswith("Dense(\n") and "bias: bool = True" in s for s in signatures(pages["dense"])
+    )
+
+
+def test_long_signatures_wrap_one_parameter_a_line(docs_site):
+    (gradcheck,) = [
+        s for s in signatures(api_pages(docs_site)["gradcheck"]) if s.startswith("gradcheck(")
+    ]
+    lines = gradcheck.splitlines()
+    assert lines[0] == "gradcheck(" and lines[-1] == ") -> bool"
+    assert "    layer: Layer | Loss," in lines and "    raise_exception: bool = True," in lines
+    for page in api_pages(docs_site).values():
+        assert all(len(line) <= 80 for s in signatures(page) for line in s.splitlines())
+
+
+def test_the_contents_list_names_each_object_once(docs_site):
+    for module, html in api_pages(docs_site).items():
+        # The page's contents list, as the right-hand sidebar shows it.
+        toc = html[html.rindex('data-md-component="toc"') : html.index('class="md-content"')]
+        links = re.findall(r'<a href="#([\w.]+)" class="md-nav__link">', toc)
+        assert links, module
+        assert f"nanonet.{module}" not in links, f"{module}: the module repeats the page title"
+        assert len(links) == len(set(links)), module
+        # Each entry says what it is (class, meth, func, attr): names that repeat are told apart.
+        assert toc.count('class="doc-symbol doc-symbol-toc') == len(links), module
+
+
+def test_value_is_explained_and_every_signature_links_to_it(docs_site):
+    index = (docs_site / "api" / "index.html").read_text()
+    assert 'id="nanonet._checks.Value"' in index
+    assert "a float for one sample, a float64 array for a batch" in text_of(index)
+    linear = api_pages(docs_site)["linear"]
+    forward = linear[linear.index('id="nanonet.linear.Linear.forward"') :]
+    forward = forward[forward.index("doc-signature") :]
+    forward = forward[: forward.index("</code>")]
+    assert forward.count('href="../#nanonet._checks.Value">Value</a>') == 2  # x and the result
+
+
+def test_every_attribute_has_a_type(docs_site):
+    rows = 0
+    for module, html in api_pages(docs_site).items():
+        sections = re.findall(r'doc-section-title">Attributes:</span>.*?</table>', html, re.S)
+        for table in sections:
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]:
+                name, kind = (
+                    text_of(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[:2]
+                )
+                assert kind, f"{module}: attribute {name} has no type"
+                rows += 1
+    assert rows >= 20  # Parameter, Linear, Dense, Optimizer, ChainRule and Trace have them
