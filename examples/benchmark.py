@@ -5,10 +5,10 @@ round runs each implementation once, in turn), after a warm-up round. The
 tables show medians over the rounds and ratios to a reference measured in
 the same rounds, which is what stays meaningful on a shared, noisy machine.
 
-(a) The tutorial's two-node network, 1000 training steps, time per step:
-    nanonet's five-line loop against the tutorial's own loop (verbatim,
+(a) The chapter's two-node network, 1000 training steps, time per step:
+    nanonet's five-line loop against the chapter's own loop (verbatim,
     numpy's exp on scalars) and the same loop on plain floats with
-    math.exp. Ratios are to the tutorial's loop. Every loop runs inside a
+    math.exp. Ratios are to the chapter's loop. Every loop runs inside a
     function, so each uses fast local variables.
 (b) The same five-stage chain on a batch of N inputs, one full-batch
     training step: nanonet against straightforward numpy (a new array for
@@ -52,9 +52,9 @@ from nanonet import SGD, Linear, MSELoss, Sequential, Sigmoid
 # (a) The two-node network, one sample
 # ---------------------------------------------------------------------------
 
-# The tutorial's Step 4 cell, verbatim except for the plotting after the loop.
+# The chapter's Step 4 cell, verbatim except for the plotting after the loop.
 # In the notebook, `exp` and `zeros` come from `from pylab import *` (numpy's).
-TUTORIAL_CELL = """
+CHAPTER_CELL = """
 s0 = 2                          # Define the input,
 target = 0.7                    # ... and the target output.
 
@@ -89,7 +89,7 @@ for k in range(1000):           # For 1000 iteractions,
 
 # The same cell on plain Python floats with math.exp: the pure-Python floor.
 PLAIN_FLOAT_CELL = (
-    TUTORIAL_CELL.replace("s0 = 2 ", "s0 = 2.0")
+    CHAPTER_CELL.replace("s0 = 2 ", "s0 = 2.0")
     .replace("w0 = 2 ", "w0 = 2.0")
     .replace("w1 = 1\n", "w1 = 1.0\n")
     .replace("exp(-x)", "math.exp(-x)")
@@ -199,8 +199,8 @@ def torch_two_node(torch):
 
 def scalar_implementations(steps: int) -> dict[str, Callable[[], object]]:
     impls = {
-        "the tutorial's loop, verbatim (numpy exp on scalars)": as_function(
-            TUTORIAL_CELL, steps, exp=np.exp, zeros=np.zeros
+        "the chapter's loop, verbatim (numpy exp on scalars)": as_function(
+            CHAPTER_CELL, steps, exp=np.exp, zeros=np.zeros
         ),
         "the same loop on plain floats with math.exp": as_function(
             PLAIN_FLOAT_CELL, steps, math=math, zeros=np.zeros
@@ -244,7 +244,7 @@ def nanonet_batch(x: np.ndarray) -> Callable[[], float]:
 
 
 def straightforward_numpy_batch(x: np.ndarray) -> Callable[[], float]:
-    """What a student writes: the tutorial's formulas on arrays, a new array per operation."""
+    """What a student writes: the chapter's formulas on arrays, a new array per operation."""
     w = [2.0, 1.0, 0.5]
 
     def step():
@@ -411,21 +411,21 @@ def main(argv: list[str] | None = None) -> None:
     steps, rounds = (20, 3) if args.quick else (1000, 21)
     sizes = (1_000, 10_000) if args.quick else (1_000, 100_000, 1_000_000)
     batch_rounds = (lambda n: 3) if args.quick else (lambda n: 41 if n < 1_000_000 else 21)
-    tutorial, numpy_ref = (
-        "the tutorial's loop, verbatim (numpy exp on scalars)",
+    chapter, numpy_ref = (
+        "the chapter's loop, verbatim (numpy exp on scalars)",
         "straightforward numpy",
     )
     inputs = {n: np.random.default_rng(0).uniform(-2.0, 2.0, n) for n in sizes}
 
     # nanonet and the references first; PyTorch afterwards, in sets of its own with the
     # reference, as its threads and allocations would disturb the measurements that follow.
-    scalar = measure(scalar_implementations(steps), tutorial, rounds)
+    scalar = measure(scalar_implementations(steps), chapter, rounds)
     batch = {
         n: measure(batch_implementations(x), numpy_ref, batch_rounds(n)) for n, x in inputs.items()
     }
-    reference_loop = scalar_implementations(steps)[tutorial]
+    reference_loop = scalar_implementations(steps)[chapter]
     for name, loop in torch_loops(steps).items():
-        scalar[name] = measure({tutorial: reference_loop, name: loop}, tutorial, rounds)[name]
+        scalar[name] = measure({chapter: reference_loop, name: loop}, chapter, rounds)[name]
     for n, x in inputs.items():
         torch_step = torch_batch(x)
         if torch_step is not None:
@@ -436,7 +436,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"nanonet {nanonet.__version__}, numpy {np.__version__}, Python {sys.version.split()[0]}")
     print(f"\n(a) The two-node network, {steps} steps: time per training step\n")
     rows = [[name, f"{t / steps * 1e6:.2f}", f"{ratio:.2f}"] for name, (t, ratio) in scalar.items()]
-    print(table(["implementation", "us per step", "x the tutorial's loop"], rows))
+    print(table(["implementation", "us per step", "x the chapter's loop"], rows))
 
     print("\n(b) The same chain on a batch of N inputs: time per full-batch training step\n")
     rows = [
