@@ -94,3 +94,22 @@ def test_every_attribute_has_a_type(docs_site):
                 assert kind, f"{module}: attribute {name} has no type"
                 rows += 1
     assert rows >= 20  # Parameter, Linear, Dense, Optimizer, ChainRule and Trace have them
+
+
+def test_math_is_spaced_as_tex_spaces_it(docs_site):
+    formulas = [
+        formula
+        for page in docs_site.rglob("*.html")
+        for formula in re.findall(r"<math .*?</math>", page.read_text(), re.DOTALL)
+    ]
+    assert len(formulas) > 80
+    for formula in formulas:
+        # An operator between text pieces loses its space: names are \mathrm, not \text.
+        assert not re.search(r"</mtext><mo|</mo><mtext", formula), formula
+        assert "<mi>&#x027F6;</mi>" not in formula  # an arrow is a relation
+    tutorial = (docs_site / "tutorial" / "index.html").read_text()
+    cost = '<mi mathvariant="normal">out</mi><mo>&#x02212;</mo><mi mathvariant="normal">target</mi>'
+    assert (
+        f'<mo stretchy="false">&#x00028;</mo>{cost}<msup><mo stretchy="false">&#x00029;</mo>'
+        in (tutorial)
+    )  # (out - target)^2: plain parentheses, the square on the closing one
