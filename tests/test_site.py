@@ -6,8 +6,17 @@ skip without the ``docs`` extra.
 
 from __future__ import annotations
 
+import hashlib
 import html as html_module
+import importlib.util
 import re
+from urllib.parse import urlsplit
+
+from conftest import ROOT
+
+spec = importlib.util.spec_from_file_location("fetch_font", ROOT / "docs/_tools/fetch_font.py")
+fetch_font = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fetch_font)
 
 
 def text_of(html: str) -> str:
@@ -94,6 +103,30 @@ def test_every_attribute_has_a_type(docs_site):
                 assert kind, f"{module}: attribute {name} has no type"
                 rows += 1
     assert rows >= 20  # Parameter, Linear, Dense, Optimizer, ChainRule and Trace have them
+
+
+def test_fonts_come_from_the_site_and_the_math_font_is_there_when_cached(docs_site):
+    faces = 0
+    for css in docs_site.rglob("*.css"):
+        for face in re.findall(r"@font-face\s*\{(.*?)\}", css.read_text(), re.DOTALL):
+            for url in re.findall(r"url\(\s*[\"']?([^\"')]+)", face):
+                faces += 1
+                parts = urlsplit(url)
+                assert not parts.scheme and not parts.netloc and not url.startswith("/"), url
+                if fetch_font.verify() is not None:
+                    assert (css.parent / parts.path).is_file(), f"{css.name}: {url}"
+    assert faces == 1  # the math font, in extra.css; Material loads no fonts (font: false)
+    for page in docs_site.rglob("*.html"):
+        assert (
+            "fonts.googleapis" not in page.read_text() and "fonts.gstatic" not in page.read_text()
+        )
+    font = docs_site / "fonts" / fetch_font.FONT
+    if fetch_font.verify() is None:  # no cache: the site builds without it
+        assert not font.exists()
+    else:
+        pins = {path.split("/")[-1]: digest for path, digest in fetch_font.FILES.items()}
+        assert hashlib.sha256(font.read_bytes()).hexdigest() == pins[fetch_font.FONT]
+        assert "SIL Open Font License" in (docs_site / "fonts" / "LICENSE").read_text()
 
 
 def test_math_is_spaced_as_tex_spaces_it(docs_site):

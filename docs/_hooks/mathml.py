@@ -8,14 +8,34 @@ render MathML natively: no JavaScript, no CDN.
 
 latex2mathml marks up a few symbols differently from the way TeX spaces
 them, and the browser then spaces them wrongly; `tidy` corrects those.
+
+The site serves its own math font, STIX Two Math (docs/extra.css declares
+it): without an OpenType math font, which many Linux and Android systems
+lack, stretchy parentheses grow huge and subscripts stop dropping. This
+hook adds the font and its license to the site from the verified cache
+that docs/_tools/fetch_font.py fills. Without the cache the site still
+builds, and math uses the reader's own fonts; a cache whose files fail
+verification fails the build.
 """
 
 from __future__ import annotations
 
 import html
+import importlib.util
+import logging
 import re
+from pathlib import Path
 
 from latex2mathml.converter import convert
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+TOOLS = Path(__file__).resolve().parent.parent / "_tools" / "fetch_font.py"
+spec = importlib.util.spec_from_file_location("fetch_font", TOOLS)
+fetch_font = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fetch_font)
+
+log = logging.getLogger("mkdocs.hooks.mathml")
 
 INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.DOTALL)
 DISPLAY = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.DOTALL)
@@ -66,3 +86,22 @@ def on_page_content(content, **kwargs):
     if 'class="arithmatex"' in content:
         raise ValueError("math that could not be converted to MathML is left on the page")
     return content
+
+
+def on_files(files, config, **kwargs):
+    try:
+        names = fetch_font.verify()
+    except fetch_font.VerificationError as error:
+        raise PluginError(f"the math font's cache failed verification: {error}") from None
+    if names is None:
+        log.info(
+            "The math font is not included (no %s): math uses the reader's fonts. "
+            "Run python docs/_tools/fetch_font.py to include it.",
+            fetch_font.CACHE,
+        )
+        return files
+    for name in names:
+        files.append(
+            File.generated(config, f"fonts/{name}", abs_src_path=str(fetch_font.CACHE / name))
+        )
+    return files
