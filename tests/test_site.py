@@ -6,9 +6,11 @@ skip without the ``docs`` extra.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html as html_module
 import importlib.util
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -146,3 +148,35 @@ def test_math_is_spaced_as_tex_spaces_it(docs_site):
         f'<mo stretchy="false">&#x00028;</mo>{cost}<msup><mo stretchy="false">&#x00029;</mo>'
         in (tutorial)
     )  # (out - target)^2: plain parentheses, the square on the closing one
+
+
+def test_each_teaching_page_links_to_its_notebook_with_its_figures(docs_site):
+    spec = importlib.util.spec_from_file_location("notebook", ROOT / "docs/_tools/notebook.py")
+    notebook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(notebook)
+    pages = [p for p in (ROOT / "docs").rglob("*.md") if notebook.is_teaching_page(p.read_text())]
+    assert {page.stem for page in pages} >= {"tutorial", "batches", "custom-layers"}
+    assert sorted(p.name for p in (docs_site / "notebooks").iterdir()) == sorted(
+        f"{page.stem}.ipynb" for page in pages
+    )
+    for page in pages:
+        html = (docs_site / page.stem / "index.html").read_text()
+        after_title = html[html.index("</h1>") :]
+        first_paragraph = after_title[after_title.index("<p>") : after_title.index("</p>")]
+        assert f'download="{page.stem}.ipynb" href="../notebooks/{page.stem}.ipynb"' in (
+            first_paragraph
+        )
+        assert text_of(first_paragraph) == "Download this page as a Jupyter notebook"
+        shipped = json.loads((docs_site / "notebooks" / f"{page.stem}.ipynb").read_text())
+        assert (shipped["nbformat"], shipped["nbformat_minor"]) == (4, 5)
+        made = notebook.page_notebook(page)  # as tests/test_notebooks.py runs it
+        strip = [{k: v for k, v in c.items() if k != "attachments"} for c in shipped["cells"]]
+        assert [c["source"] for c in strip if c["cell_type"] == "code"] == [
+            c["source"] for c in made["cells"] if c["cell_type"] == "code"
+        ]
+    tutorial = json.loads((docs_site / "notebooks" / "tutorial.ipynb").read_text())
+    (figure,) = [c for c in tutorial["cells"] if "attachments" in c]
+    svg = base64.b64decode(figure["attachments"]["two_node-light.svg"]["image/svg+xml"])
+    assert svg.startswith(b"<?xml") and b"<svg" in svg
+    assert "](attachment:two_node-light.svg)" in "".join(figure["source"])
+    assert "only-dark" not in json.dumps(tutorial)
