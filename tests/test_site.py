@@ -180,3 +180,9 @@ def test_each_teaching_page_links_to_its_notebook_with_its_figures(docs_site):
     assert svg.startswith(b"<?xml") and b"<svg" in svg
     assert "](attachment:two_node-light.svg)" in "".join(figure["source"])
     assert "only-dark" not in json.dumps(tutorial)
+
+
+def test_the_navigation_names_the_api_reference_once(docs_site):
+    html = (docs_site / "api" / "linear" / "index.html").read_text()
+    links = re.findall(r'<a href="([^"]*)" class="md-nav__link[^"]*">(.*?)</a>', html, re.DOTALL)
+    assert [href for href, text in links if text_of(text) == "API reference"] == ["../"]
