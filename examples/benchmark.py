@@ -1,32 +1,46 @@
-"""Benchmark nanonet against the loops a student writes by hand.
+"""Benchmark nanonet against the loops a student writes by hand, and against PyTorch.
 
 Every implementation runs in this one process, in interleaved rounds (each
-round runs each implementation once, in turn), after a warm-up round. The
-tables show medians over the rounds and ratios to a reference measured in
-the same rounds, which is what stays meaningful on a shared, noisy machine.
+round runs each implementation once, in turn), after a warm-up round. Each
+row reports the median time per step over the rounds and, in brackets, the
+spread (the 25th to the 75th percentile); each ratio is computed round by
+round, against the reference measured in the same round, and reported the
+same way. That is what stays meaningful on a shared, noisy machine; run the
+script a few times to see how the medians themselves move.
 
 (a) The chapter's two-node network, 1000 training steps, time per step:
     nanonet's five-line loop against the chapter's own loop (verbatim,
     numpy's exp on scalars) and the same loop on plain floats with
-    math.exp. Ratios are to the chapter's loop. Every loop runs inside a
-    function, so each uses fast local variables.
+    math.exp. Ratios are to the chapter's loop.
 (b) The same five-stage chain on a batch of N inputs, one full-batch
     training step: nanonet against straightforward numpy (a new array for
     every operation) and numpy with in-place operations and reused buffers.
-    Ratios are to straightforward numpy.
+    Ratios are to straightforward numpy. Large temporary arrays cost page
+    faults when the allocator returns their memory to the system after each
+    step (glibc's default for arrays above its mmap threshold), so this
+    comparison depends on the allocator: (b) is run twice, in the default
+    environment and in a child process whose allocator keeps freed memory
+    (MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ set high).
+(c) A digits-sized network, 64-64-10 with ReLU, CrossEntropyLoss and Adam,
+    one training step on a batch of 32 (float64): nanonet against the same
+    step written by hand in numpy (Adam updating in place) and against
+    PyTorch (float64, one thread).
 
 Optional rows, when the packages are installed (they are not nanonet
 dependencies): micrograd (with a sigmoid op added the micrograd way) and
 PyTorch (autograd on scalar tensors; torch.nn with torch.optim.SGD; float64
-on 2 threads for batches). PyTorch runs after everything else, in rounds of
-its own interleaved with the reference: its worker threads and its large
-allocations would otherwise disturb the implementations measured after it.
+on 2 threads for batches, 1 thread for the network of (c)). PyTorch's rows
+in (a) and (b) run after everything else, in rounds of their own with the
+reference: its worker threads and large allocations would otherwise disturb
+the implementations measured after it.
 
-Also measured: the peak memory of building a model and taking one batched
-step (tracemalloc), in arrays of N float64, and the time of
-``import nanonet`` against ``import numpy``, each in a fresh interpreter.
+Also measured: the peak memory of one batched step (tracemalloc), in arrays
+of N float64; the peak memory of one Adam step of (c), in multiples of the
+parameters' size; and the time of ``import nanonet`` against
+``import numpy``, each in a fresh interpreter. Reductions use einsum rather
+than BLAS (np.dot), whose threads stall when the other core is busy.
 
-Run:  python examples/benchmark.py            (about two minutes)
+Run:  python examples/benchmark.py            (a few minutes)
       python examples/benchmark.py --quick    (a few seconds; a smoke test)
 """
 
@@ -199,9 +213,7 @@ def torch_two_node(torch):
 
 def scalar_implementations(steps: int) -> dict[str, Callable[[], object]]:
     impls = {
-        "the chapter's loop, verbatim (numpy exp on scalars)": as_function(
-            CHAPTER_CELL, steps, exp=np.exp, zeros=np.zeros
-        ),
+        CHAPTER: as_function(CHAPTER_CELL, steps, exp=np.exp, zeros=np.zeros),
         "the same loop on plain floats with math.exp": as_function(
             PLAIN_FLOAT_CELL, steps, math=math, zeros=np.zeros
         ),
@@ -284,19 +296,19 @@ def inplace_numpy_batch(x: np.ndarray) -> Callable[[], float]:
         np.reciprocal(s2, out=s2)  # s2
         np.multiply(s2, w2, out=d)  # out
         np.subtract(d, TARGET, out=d)  # out - target
-        loss = 0.5 * np.dot(d, d) / d.size
+        loss = 0.5 * np.einsum("i,i->", d, d) / d.size
         np.divide(d, d.size, out=d)  # dC/d(out)
-        d_w2 = np.dot(d, s2)
+        d_w2 = np.einsum("i,i->", d, s2)
         np.subtract(1.0, s2, out=t)
         np.multiply(t, s2, out=t)
         np.multiply(t, d, out=t)
         np.multiply(t, w2, out=t)  # dC/d(x2)
-        d_w1 = np.dot(t, s1)
+        d_w1 = np.einsum("i,i->", t, s1)
         np.subtract(1.0, s1, out=d)
         np.multiply(d, s1, out=d)
         np.multiply(d, t, out=d)
         np.multiply(d, w1, out=d)  # dC/d(x1)
-        d_w0 = np.dot(d, x)
+        d_w0 = np.einsum("i,i->", d, x)
         w[:] = [w0 - LR * d_w0, w1 - LR * d_w1, w2 - LR * d_w2]
         return loss
 
@@ -334,12 +346,178 @@ def batch_implementations(x: np.ndarray) -> dict[str, Callable[[], float]]:
 
 
 # ---------------------------------------------------------------------------
+# (c) A digits-sized network: 64-64-10, ReLU, CrossEntropyLoss, Adam, batch 32
+# ---------------------------------------------------------------------------
+
+SIZES, BATCH, ADAM_LR, BETAS, EPS = (64, 64, 10), 32, 1e-3, (0.9, 0.999), 1e-8
+
+
+def mlp_data() -> list[tuple[np.ndarray, np.ndarray]]:
+    """The digits in batches of 32, pixels scaled to [0, 1]: each step takes the next batch."""
+    from nanonet.datasets import load_digits
+
+    x, y = load_digits()
+    x = x / 16.0
+    return [(x[i : i + BATCH], y[i : i + BATCH]) for i in range(0, len(x) - BATCH + 1, BATCH)]
+
+
+def initial_weights() -> list[np.ndarray]:
+    """The same starting weights for every implementation (nanonet's Dense initialisation)."""
+    from nanonet import Dense
+
+    layers = [Dense(SIZES[0], SIZES[1], rng=1), Dense(SIZES[1], SIZES[2], rng=2)]
+    return [p.value.copy() for layer in layers for p in layer.parameters()]
+
+
+def nanonet_mlp(data: list) -> Callable[[], float]:
+    from nanonet import Adam, CrossEntropyLoss, Dense, ReLU
+
+    model = Sequential(Dense(SIZES[0], SIZES[1]), ReLU(), Dense(SIZES[1], SIZES[2]))
+    for parameter, value in zip(model.parameters(), initial_weights(), strict=True):
+        parameter.value = value
+    loss_fn = CrossEntropyLoss()
+    optimizer = Adam(model.parameters(), lr=ADAM_LR, betas=BETAS, eps=EPS)
+    count = [0]
+
+    def step():
+        x, y = data[count[0] % len(data)]
+        count[0] += 1
+        loss = loss_fn(model(x), y)
+        optimizer.zero_grad()
+        model.backward(loss_fn.backward())
+        optimizer.step()
+        return loss
+
+    return step
+
+
+def numpy_mlp(data: list) -> Callable[[], float]:
+    """The same step written by hand in numpy, as an expert would: Adam updates in place."""
+    w1, b1, w2, b2 = params = initial_weights()
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    count = [0]
+
+    def step():
+        x, y = data[count[0] % len(data)]
+        count[0] += 1
+        n, rows = len(y), np.arange(len(y))
+        h = x @ w1.T + b1  # forward
+        a = np.maximum(h, 0.0)
+        z = a @ w2.T + b2
+        z = z - z.max(axis=1, keepdims=True)  # cross-entropy, stably
+        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        loss = -log_p[rows, y].mean()
+        dz = np.exp(log_p)  # backward
+        dz[rows, y] -= 1.0
+        dz /= n
+        da = dz @ w2
+        dh = da * (h > 0.0)
+        grads = [dh.T @ x, dh.sum(axis=0), dz.T @ a, dz.sum(axis=0)]
+        t = count[0]  # Adam, in place
+        step_size = ADAM_LR / (1 - BETAS[0] ** t)
+        correction = (1 - BETAS[1] ** t) ** 0.5
+        for p, g, m_, v_ in zip(params, grads, m, v, strict=True):
+            m_ += (1 - BETAS[0]) * (g - m_)
+            v_ *= BETAS[1]
+            v_ += (1 - BETAS[1]) * g * g
+            p -= step_size * m_ / (np.sqrt(v_) / correction + EPS)
+        return float(loss)
+
+    return step
+
+
+def torch_mlp(data: list) -> Callable[[], float] | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(SIZES[0], SIZES[1], dtype=torch.float64),
+        torch.nn.ReLU(),
+        torch.nn.Linear(SIZES[1], SIZES[2], dtype=torch.float64),
+    )
+    with torch.no_grad():
+        for parameter, value in zip(model.parameters(), initial_weights(), strict=True):
+            parameter.copy_(torch.from_numpy(value))
+    optimizer = torch.optim.Adam(model.parameters(), lr=ADAM_LR, betas=BETAS, eps=EPS)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in data]
+    count = [0]
+
+    def step():
+        x, y = batches[count[0] % len(batches)]
+        count[0] += 1
+        loss = loss_fn(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return step
+
+
+def mlp_implementations(data: list) -> dict[str, Callable[[], float]]:
+    impls = {"hand-written numpy": numpy_mlp(data), "nanonet": nanonet_mlp(data)}
+    torch_step = torch_mlp(data)
+    if torch_step is not None:
+        impls["PyTorch, float64, 1 thread"] = torch_step
+    return impls
+
+
+def adam_peak_memory(data: list) -> float:
+    """Peak memory of one Adam step of the network of (c), in multiples of the parameters' size."""
+    from nanonet import Adam, CrossEntropyLoss, Dense, ReLU
+
+    model = Sequential(Dense(SIZES[0], SIZES[1], rng=1), ReLU(), Dense(SIZES[1], SIZES[2], rng=2))
+    optimizer, loss_fn = Adam(model.parameters()), CrossEntropyLoss()
+    size = sum(p.value.nbytes for p in model.parameters())
+    for x, y in data[:2]:  # two steps first: the optimizer's state exists from then on
+        loss_fn(model(x), y)
+        optimizer.zero_grad()
+        model.backward(loss_fn.backward())
+        optimizer.step()
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        optimizer.step()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return (peak - start) / size
+
+
+# ---------------------------------------------------------------------------
 # Measuring
 # ---------------------------------------------------------------------------
 
 
-def interleaved_medians(impls: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    """Median seconds per call of each implementation, run in interleaved rounds."""
+class Result:
+    """Times per call of one implementation over the rounds, and its ratios to the reference."""
+
+    def __init__(self, times: list[float], ratios: list[float]) -> None:
+        self.times, self.ratios = times, ratios
+
+    @staticmethod
+    def spread(values: list[float]) -> tuple[float, float, float]:
+        """The median and the 25th and 75th percentiles."""
+        low, median, high = np.percentile(values, [25, 50, 75])
+        return float(median), float(low), float(high)
+
+    def time(self, scale: float, digits: int) -> str:
+        median, low, high = self.spread(self.times)
+        return f"{median * scale:.{digits}f} [{low * scale:.{digits}f}–{high * scale:.{digits}f}]"
+
+    def ratio(self) -> str:
+        median, low, high = self.spread(self.ratios)
+        return f"{median:.2f} [{low:.2f}–{high:.2f}]"
+
+
+def measure(
+    impls: dict[str, Callable[[], object]], reference: str, rounds: int
+) -> dict[str, Result]:
+    """Interleaved rounds after a warm-up; each ratio against the reference of its own round."""
     for run in impls.values():  # warm up
         run()
     times: dict[str, list[float]] = {name: [] for name in impls}
@@ -348,7 +526,21 @@ def interleaved_medians(impls: dict[str, Callable[[], object]], rounds: int) -> 
             start = time.perf_counter()
             run()
             times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
+    base = times[reference]
+    return {
+        name: Result(values, [t / b for t, b in zip(values, base, strict=True)])
+        for name, values in times.items()
+    }
+
+
+def repeated(step: Callable[[], object], count: int) -> Callable[[], object]:
+    """``step`` run ``count`` times in a row: one round, for steps too short to time alone."""
+
+    def run():
+        for _ in range(count):
+            step()
+
+    return run
 
 
 def peak_memory_in_arrays(make_step: Callable, x: np.ndarray) -> float:
@@ -394,12 +586,37 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def measure(
-    impls: dict[str, Callable[[], object]], reference: str, rounds: int
-) -> dict[str, tuple[float, float]]:
-    """Median seconds and ratio to ``impls[reference]`` of each implementation, interleaved."""
-    medians = interleaved_medians(impls, rounds)
-    return {name: (t, t / medians[reference]) for name, t in medians.items()}
+# Keep freed memory in the process: no page faults for large temporaries (glibc).
+WARM_ALLOCATOR = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "1073741824"}
+CHAPTER, NUMPY_REF, MLP_REF = (
+    "the chapter's loop, verbatim (numpy exp on scalars)",
+    "straightforward numpy",
+    "hand-written numpy",
+)
+
+
+def batch_section(sizes: tuple[int, ...], quick: bool) -> dict[int, dict[str, Result]]:
+    """(b): every size, nanonet and the numpy references, interleaved; PyTorch after."""
+    rounds = 3 if quick else 31
+    inputs = {n: np.random.default_rng(0).uniform(-2.0, 2.0, n) for n in sizes}
+    batch = {n: measure(batch_implementations(x), NUMPY_REF, rounds) for n, x in inputs.items()}
+    for n, x in inputs.items():
+        torch_step = torch_batch(x)
+        if torch_step is not None:
+            name = "PyTorch torch.nn, float64, 2 threads"
+            impls = {NUMPY_REF: straightforward_numpy_batch(x), name: torch_step}
+            batch[n][name] = measure(impls, NUMPY_REF, rounds)[name]
+    return batch
+
+
+def print_batch(batch: dict[int, dict[str, Result]], title: str) -> None:
+    print(f"\n{title}\n")
+    rows = [
+        [f"{n:,}", name, result.time(1e3, 3), result.ratio()]
+        for n, results in batch.items()
+        for name, result in results.items()
+    ]
+    print(table(["N", "implementation", "ms per step", "× straightforward numpy"], rows))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -407,58 +624,65 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--quick", action="store_true", help="a few seconds: a smoke test, not a measurement"
     )
+    parser.add_argument("--batch-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    steps, rounds = (20, 3) if args.quick else (1000, 21)
     sizes = (1_000, 10_000) if args.quick else (1_000, 100_000, 1_000_000)
-    batch_rounds = (lambda n: 3) if args.quick else (lambda n: 41 if n < 1_000_000 else 21)
-    chapter, numpy_ref = (
-        "the chapter's loop, verbatim (numpy exp on scalars)",
-        "straightforward numpy",
-    )
-    inputs = {n: np.random.default_rng(0).uniform(-2.0, 2.0, n) for n in sizes}
+    if args.batch_only:  # the child process of (b) with the warm allocator
+        print_batch(batch_section(sizes, args.quick), "(b') The same, with a warm allocator")
+        return
+    steps, rounds = (20, 3) if args.quick else (1000, 31)
 
     # nanonet and the references first; PyTorch afterwards, in sets of its own with the
     # reference, as its threads and allocations would disturb the measurements that follow.
-    scalar = measure(scalar_implementations(steps), chapter, rounds)
-    batch = {
-        n: measure(batch_implementations(x), numpy_ref, batch_rounds(n)) for n, x in inputs.items()
-    }
-    reference_loop = scalar_implementations(steps)[chapter]
+    scalar = measure(scalar_implementations(steps), CHAPTER, rounds)
+    reference_loop = scalar_implementations(steps)[CHAPTER]
     for name, loop in torch_loops(steps).items():
-        scalar[name] = measure({chapter: reference_loop, name: loop}, chapter, rounds)[name]
-    for n, x in inputs.items():
-        torch_step = torch_batch(x)
-        if torch_step is not None:
-            name = "PyTorch torch.nn, float64, 2 threads"
-            impls = {numpy_ref: straightforward_numpy_batch(x), name: torch_step}
-            batch[n][name] = measure(impls, numpy_ref, batch_rounds(n))[name]
+        scalar[name] = measure({CHAPTER: reference_loop, name: loop}, CHAPTER, rounds)[name]
+    batch = batch_section(sizes, args.quick)
+    data = mlp_data()
+    mlp_steps = 5 if args.quick else 50
+    mlp_impls = {
+        name: repeated(step, mlp_steps) for name, step in mlp_implementations(data).items()
+    }
+    mlp = measure(mlp_impls, MLP_REF, 3 if args.quick else 41)
 
     print(f"nanonet {nanonet.__version__}, numpy {np.__version__}, Python {sys.version.split()[0]}")
+    print("Medians over the rounds, [25th–75th percentile] in brackets.")
     print(f"\n(a) The two-node network, {steps} steps: time per training step\n")
-    rows = [[name, f"{t / steps * 1e6:.2f}", f"{ratio:.2f}"] for name, (t, ratio) in scalar.items()]
-    print(table(["implementation", "us per step", "x the chapter's loop"], rows))
+    rows = [[name, result.time(1e6 / steps, 2), result.ratio()] for name, result in scalar.items()]
+    print(table(["implementation", "µs per step", "× the chapter's loop"], rows))
 
-    print("\n(b) The same chain on a batch of N inputs: time per full-batch training step\n")
-    rows = [
-        [f"{n:,}", name, f"{t * 1e3:.3f}", f"{ratio:.2f}"]
-        for n, results in batch.items()
-        for name, (t, ratio) in results.items()
-    ]
-    print(table(["N", "implementation", "ms per step", "x straightforward numpy"], rows))
+    print_batch(batch, "(b) The same chain on a batch of N inputs: time per full-batch step")
+    child = subprocess.run(
+        [sys.executable, __file__, "--batch-only", *(["--quick"] if args.quick else [])],
+        capture_output=True, text=True, check=True, env={**os.environ, **WARM_ALLOCATOR},
+    )  # fmt: skip
+    print(child.stdout, end="")
+
+    print("\n(c) A 64-64-10 network, ReLU, CrossEntropyLoss, Adam: one step on a batch of 32\n")
+    rows = [[name, r.time(1e6 / mlp_steps, 1), r.ratio()] for name, r in mlp.items()]
+    print(table(["implementation", "µs per step", "× hand-written numpy"], rows))
+    if "PyTorch, float64, 1 thread" in mlp:
+        to_torch = Result(mlp["nanonet"].times, [
+            a / b for a, b in zip(mlp["nanonet"].times, mlp["PyTorch, float64, 1 thread"].times,
+                                  strict=True)
+        ])  # fmt: skip
+        print(f"\nnanonet × PyTorch, same rounds: {to_torch.ratio()}")
 
     n = sizes[-1]
     print(
         f"\nPeak memory of one batched step, N = {n:,}, in arrays of N float64 beyond the input\n"
     )
     makers = {
-        numpy_ref: straightforward_numpy_batch,
+        NUMPY_REF: straightforward_numpy_batch,
         "in-place numpy": inplace_numpy_batch,
         "nanonet": nanonet_batch,
     }
-    rows = [
-        [name, f"{peak_memory_in_arrays(make, inputs[n]):.1f}"] for name, make in makers.items()
-    ]
+    x = np.random.default_rng(0).uniform(-2.0, 2.0, n)
+    rows = [[name, f"{peak_memory_in_arrays(make, x):.1f}"] for name, make in makers.items()]
     print(table(["implementation", "peak memory (arrays)"], rows))
+    adam = adam_peak_memory(data)
+    print(f"\nPeak memory of one Adam step of (c): {adam:.2f} × the parameters' size")
 
     times = import_times(3 if args.quick else 21)
     print("\nImport time, each in a fresh interpreter (median)\n")
@@ -466,7 +690,7 @@ def main(argv: list[str] | None = None) -> None:
         [f"import {module}", f"{t * 1e3:.1f}", f"{t / times['numpy']:.2f}"]
         for module, t in times.items()
     ]
-    print(table(["statement", "ms", "x import numpy"], rows))
+    print(table(["statement", "ms", "× import numpy"], rows))
 
 
 if __name__ == "__main__":

@@ -1,45 +1,48 @@
-"""Writing your own layers: three examples, checked with gradcheck, trained on XOR.
+"""Writing your own layers, losses and optimizers: the code of the page "Write your own layer".
 
 Every layer follows the same contract (see ``nanonet.Layer``):
 
-* ``forward(x)`` computes the output and caches what backward needs;
+* ``forward(x)`` computes the output and keeps what backward needs;
 * ``backward(grad)`` receives dC/d(output), *adds* dC/d(parameter) to each
   parameter's ``.grad``, and returns dC/d(input).
 
-Parameters are plain attributes holding a ``Parameter``: nanonet finds them
-by itself. Run ``python examples/custom_layers.py`` to check the layers and
-train a small network on XOR.
+A loss is a ``nanonet.Loss`` with ``forward(prediction, target)`` and
+``backward()``; an optimizer is a ``nanonet.Optimizer`` with
+``update(value, grad, state)``. Parameters are plain attributes holding a
+``Parameter``: nanonet finds them by itself. Run
+``python examples/custom_layers.py`` to check everything with gradcheck and
+to train a small network with the three.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from nanonet import SGD, Layer, MSELoss, Parameter, Sequential, Sigmoid, gradcheck
+from nanonet import Layer, Loss, Optimizer, Parameter, Sequential, Tanh, gradcheck, sigmoid
 
 
-# --8<-- [start:tanh]
-class Tanh(Layer):
-    """The hyperbolic tangent, y = tanh(x): a layer without parameters.
+# --8<-- [start:softplus]
+class Softplus(Layer):
+    """y = log(1 + exp(x)), a smooth ReLU: a layer without parameters.
 
-    Its derivative can be written with its own output, dy/dx = 1 - y**2,
-    so forward caches the output, as Sigmoid does.
+    Its derivative is the chapter's sigmoid, dy/dx = sigmoid(x), so forward
+    keeps the input.
     """
 
     def forward(self, x):
-        self.y = np.tanh(x)
-        return self.y
+        self.x = x
+        return np.logaddexp(0.0, x)  # log(1 + exp(x)), without overflow
 
     def backward(self, grad):
-        return grad * (1.0 - self.y**2)
+        return grad * sigmoid(self.x)
 
 
-# --8<-- [end:tanh]
+# --8<-- [end:softplus]
 
 
 # --8<-- [start:bias]
 class Bias(Layer):
-    """Add a trainable number, y = x + b: a layer with one scalar Parameter.
+    """y = x + b: a layer with one trainable number.
 
     dy/db = 1 for every sample, so dC/db is the sum of the incoming
     gradient over the batch; dy/dx = 1, so the gradient passes through.
@@ -59,84 +62,95 @@ class Bias(Layer):
 # --8<-- [end:bias]
 
 
-# --8<-- [start:dense]
-class Dense(Layer):
-    """A fully connected layer, y = x @ W.T + b: array Parameters.
+# --8<-- [start:scale]
+class Scale(Layer):
+    """y = x * a, one trainable factor per feature: an array parameter.
 
-    ``x`` is a batch of shape (samples, in_features); ``W`` has shape
-    (out_features, in_features) and ``b`` shape (out_features,), as in
-    PyTorch's ``nn.Linear``. The gradients are matrix products:
-    dC/dW = grad.T @ x, dC/db = grad summed over samples, dC/dx = grad @ W.
+    x has shape (samples, features) and a shape (features,). Each factor
+    multiplies its feature in every sample, so its gradient is a sum over
+    the samples: dC/da = sum(grad * x, axis=0); dC/dx = grad * a.
     """
 
-    def __init__(self, in_features, out_features, *, rng=None):
-        rng = np.random.default_rng(rng)
-        bound = 1.0 / np.sqrt(in_features)  # PyTorch's default initialisation
-        self.weight = Parameter(rng.uniform(-bound, bound, (out_features, in_features)))
-        self.bias = Parameter(rng.uniform(-bound, bound, out_features))
+    def __init__(self, features):
+        self.a = Parameter(np.ones(features))
 
     def forward(self, x):
-        if np.ndim(x) != 2 or np.shape(x)[1] != self.weight.shape[1]:
-            raise ValueError(
-                f"Dense expects inputs of shape (samples, {self.weight.shape[1]}), "
-                f"got {np.shape(x)}"
-            )
         self.x = x
-        return x @ self.weight.value.T + self.bias.value
+        return x * self.a.value
 
     def backward(self, grad):
-        self.weight.grad += grad.T @ self.x
-        self.bias.grad += grad.sum(axis=0)
-        return grad @ self.weight.value
+        self.a.grad += np.sum(grad * self.x, axis=0)
+        return grad * self.a.value
 
     def extra_repr(self):
-        out_features, in_features = self.weight.shape
-        return f"in_features={in_features}, out_features={out_features}"
+        return f"features={self.a.shape[0]}"
 
 
-# --8<-- [end:dense]
+# --8<-- [end:scale]
 
 
-# --8<-- [start:xor-data]
-XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-XOR_TARGETS = np.array([[0.0], [1.0], [1.0], [0.0]])
-# --8<-- [end:xor-data]
+# --8<-- [start:huber]
+class HuberLoss(Loss):
+    """The mean Huber loss: squared error for small errors, absolute error for large ones.
+
+    For d = prediction - target: 1/2 d**2 where |d| <= delta, and
+    delta * (|d| - delta / 2) beyond, so outliers pull less than with MSE.
+    Its derivative is d, clipped to [-delta, delta]. (PyTorch: nn.HuberLoss.)
+    """
+
+    def __init__(self, delta=1.0):
+        self.delta = delta
+
+    def forward(self, prediction, target):
+        self.d = prediction - target
+        small = np.abs(self.d) <= self.delta
+        losses = np.where(small, 0.5 * self.d**2, self.delta * (np.abs(self.d) - self.delta / 2))
+        return float(np.mean(losses))
+
+    def backward(self):
+        return np.clip(self.d, -self.delta, self.delta) / np.size(self.d)
 
 
-def check_layers() -> None:
-    """gradcheck each layer, alone and inside a network."""
+# --8<-- [end:huber]
+
+
+# --8<-- [start:rmsprop]
+class RMSprop(Optimizer):
+    """Divide each step by a running average of the gradient's size (Hinton, 2012).
+
+    v <- alpha * v + (1 - alpha) * g**2, then w <- w - lr * g / (sqrt(v) + eps):
+    a parameter whose gradients are large takes smaller steps. (PyTorch:
+    torch.optim.RMSprop, whose defaults these are.)
+    """
+
+    hyperparameters = ("lr", "alpha", "eps")
+
+    def __init__(self, parameters, lr=0.01, alpha=0.99, eps=1e-8):
+        self.alpha, self.eps = alpha, eps
+        super().__init__(parameters, lr)
+
+    def update(self, value, grad, state):
+        v = state.get("square_avg", 0.0 * grad)
+        v = self.alpha * v + (1 - self.alpha) * grad * grad
+        state["square_avg"] = v
+        return value - self.lr * grad / (np.sqrt(v) + self.eps)
+
+
+# --8<-- [end:rmsprop]
+
+
+def check_all() -> None:
+    """gradcheck each layer alone, inside a network, and the loss."""
     x = np.array([[0.5, -1.0], [2.0, 0.3], [-0.7, 0.1]])
-    for layer in (Tanh(), Bias(0.3), Dense(2, 3, rng=0)):
+    for layer in (Softplus(), Bias(0.3), Scale(2)):
         assert gradcheck(layer, x)
-    assert gradcheck(Sequential(Dense(2, 3, rng=1), Tanh(), Bias(-0.2), Dense(3, 1, rng=2)), x)
-
-
-# --8<-- [start:xor]
-def train_xor(steps: int = 2000, lr: float = 2.0, seed: int = 0) -> tuple[Sequential, list[float]]:
-    """Train Dense(2, 4) - Tanh - Dense(4, 1) - Sigmoid on XOR; return the model and losses."""
-    model = Sequential(Dense(2, 4, rng=seed), Tanh(), Dense(4, 1, rng=seed + 1), Sigmoid())
-    loss_fn = MSELoss()
-    optimizer = SGD(model.parameters(), lr=lr)
-    losses = []
-    for _ in range(steps):
-        losses.append(loss_fn(model(XOR_INPUTS), XOR_TARGETS))
-        optimizer.zero_grad()
-        model.backward(loss_fn.backward())
-        optimizer.step()
-    return model, losses
-
-
-# --8<-- [end:xor]
+    assert gradcheck(Sequential(Scale(2), Softplus(), Bias(-0.2), Tanh()), x)
+    assert gradcheck(HuberLoss(), [0.5, -3.0, 0.2], [0.0, 0.0, 1.0])
 
 
 def main() -> None:
-    check_layers()
-    print("gradcheck passed for Tanh, Bias and Dense")
-    model, losses = train_xor()
-    print(model)
-    print(f"loss: {losses[0]:.4f} at the start, {losses[-1]:.6f} after {len(losses)} steps")
-    for x, y in zip(XOR_INPUTS, model(XOR_INPUTS), strict=True):
-        print(f"{x} -> {y[0]:.3f}")
+    check_all()
+    print("gradcheck passed for Softplus, Bias, Scale and HuberLoss")
 
 
 if __name__ == "__main__":

@@ -129,11 +129,44 @@ def batch_loss_figure(theme: str = "light"):
     return fig
 
 
+def moons_boundary_figure(theme: str = "light"):
+    """The two moons and the boundary the network of the networks page learned."""
+    networks = _example("networks")
+    model, (x_train, y_train), _ = networks.train_moons()
+    fig, ax = _axes(theme, (7.0, 4.2))
+    colors = THEMES[theme]["lines"][:2]
+    networks.plot_decision_boundary(model, x_train, y_train, ax, colors=colors)
+    ax.grid(False)
+    _legend(ax, theme, loc="lower right")
+    return fig
+
+
+def digits_misclassified_figure(theme: str = "light"):
+    """The test digits the network of the networks page got wrong."""
+    import matplotlib.pyplot as plt
+
+    networks = _example("networks")
+    model, (x_test, y_test), _ = networks.train_digits()
+    predictions = np.argmax(model(x_test), axis=1)
+    columns = 7
+    rows = max(1, -(-int(np.sum(predictions != y_test)) // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(7.0, 1.25 * rows + 0.2), layout="constrained")
+    fig.patch.set_alpha(0.0)
+    networks.plot_misclassified(x_test, y_test, predictions, np.ravel(axes))
+    for ax in np.ravel(axes):
+        ax.title.set_color(THEMES[theme]["text"])
+        for spine in ax.spines.values():
+            spine.set_color(THEMES[theme]["grid"])
+    return fig
+
+
 FIGURES: dict[str, Callable] = {
     "two_node": two_node_figure,
     "two_node_cost": two_node_cost_figure,
     "sigmoid": sigmoid_figure,
     "batch_loss": batch_loss_figure,
+    "moons_boundary": moons_boundary_figure,
+    "digits_misclassified": digits_misclassified_figure,
 }
 
 

@@ -38,6 +38,27 @@ def format_number(value: object, digits: int | None = 4) -> str:
     return "" if value is None else str(value)
 
 
+def wrap(start: str, parts: list[str], joiner: str, indent: str, width: int = 76) -> str:
+    """``start`` followed by ``parts`` joined with ``joiner``, broken into lines of ``width``.
+
+    A part never splits; continuation lines begin with ``indent`` and the
+    joiner, so a long product reads as one, on a narrow screen too.
+
+    Examples:
+        >>> print(wrap("y = ", ["a1", "a2", "a3"], " * ", "    ", width=12))
+        y = a1 * a2
+            * a3
+    """
+    lines, line = [], start + parts[0] if parts else start
+    for part in parts[1:]:
+        if len(line) + len(joiner) + len(part) > width:
+            lines.append(line)
+            line = indent + joiner.lstrip() + part
+        else:
+            line += joiner + part
+    return "\n".join([*lines, line])
+
+
 def text_table(header: list[str], rows: list[list[str]]) -> str:
     """Columns padded to line up, under a header and a rule.
 

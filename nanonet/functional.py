@@ -54,12 +54,17 @@ def sigmoid(x: object) -> Value:
     # is what makes a large batch fast); numpy reports the rare overflow.
     out = np.negative(x)
     try:
-        with np.errstate(over="raise"):
-            np.exp(out, out=out)
+        _exp_in_place(out)
     except FloatingPointError:  # some x < -709.78
         return _sigmoid_with_tail(x)
     out += 1.0
     return np.reciprocal(out, out=out)
+
+
+@np.errstate(over="raise")  # (as a decorator, errstate costs half what a with block does)
+def _exp_in_place(values: np.ndarray) -> None:
+    """Replace ``values`` by their exp; raise FloatingPointError if one overflows."""
+    np.exp(values, out=values)
 
 
 def _sigmoid_with_tail(x: np.ndarray) -> np.ndarray:

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import Value, as_value, copy_value, shape_of
-from ._format import format_number, html_table, text_table
+from ._checks import Value, as_real_number, as_value, copy_value, shape_of
+from ._format import format_number, html_table, text_table, wrap
 from .layer import Layer
 from .loss import MSELoss
 from .parameter import Parameter
@@ -105,7 +105,7 @@ class ChainRule:
         if self.product is None and self.terms is not None:
             index, terms = self.terms
             at = f"[{', '.join(map(str, index))}]"
-            lines = [f"{name} = {number(self.gradient)}: {self.note}; its element {at} is"]
+            lines = [f"{name} = {number(self.gradient)}", f"    {self.note}; its element {at} is"]
             for sign, (label, incoming, local) in zip(
                 ["  ", "+ "] * len(terms), terms, strict=False
             ):
@@ -122,16 +122,163 @@ class ChainRule:
             return "\n".join(lines)
         if self.product is None:
             return f"{name} = {number(self.gradient)}: {self.note}"
-        labels = " * ".join(label for label, _ in self.factors)
+        labels = [label for label, _ in self.factors]
         verdict = "equals" if self.matches else "DIFFERS FROM"
         ending = f"= {number(self.product)}, which {verdict} backward's {number(self.gradient)}"
         if not any(np.ndim(value) for _, value in self.factors):
-            values = " * ".join(f"({number(value)})" for _, value in self.factors)
-            return f"{name} = {labels}\n    = {values}\n    {ending}"
-        width = max(len(label) for label, _ in self.factors)
-        lines = [f"{name} = sum over the batch of {labels}"]
+            values = [f"({number(value)})" for _, value in self.factors]
+            return "\n".join(
+                [wrap(f"{name} = ", labels, " * ", "    "), wrap("    = ", values, " * ", "    "),
+                 f"    {ending}"]
+            )  # fmt: skip
+        width = max(map(len, labels))
+        lines = [wrap(f"{name} = sum over the batch of ", labels, " * ", "    ")]
         lines += [f"    {label.ljust(width)} = {number(value)}" for label, value in self.factors]
         return "\n".join([*lines, f"    {ending}"])
+
+
+class Check:
+    """The verdict of `Trace.check` on a chain-rule product worked out by hand.
+
+    It is true when the numbers are the chain's factors, each once, and
+    their product is the gradient; ``str()`` says what is wrong otherwise,
+    one problem per line.
+
+    Attributes:
+        parameter (str): The parameter whose gradient was checked.
+        numbers (list[float]): The numbers given.
+        unknown (list[float]): Given numbers that are none of the factors.
+        repeated (list[tuple[float, str]]): Given numbers that match a factor
+            already matched, with that factor's label.
+        missing (list[tuple[str, float, tuple[int, str] | None]]): Factors no
+            number matched: label, value and the layer (index, class) it
+            comes from (None for dC/d(output)).
+        product (float): The product of the given numbers.
+        gradient (float): The gradient backward computed.
+
+    Examples:
+        >>> from nanonet import Linear, trace
+        >>> t = trace(Linear(3.0), 2.0, 1.0)      # dC/dw = (6 - 1) * 2
+        >>> result = t.check("weight", [5, 2])
+        >>> bool(result), str(result)
+        (True, 'right: dC/d(weight) = 5 * 2 = 10')
+    """
+
+    def __init__(self, chain: ChainRule, numbers: list[float], rtol: float) -> None:
+        self.parameter = chain.parameter
+        self.numbers = numbers
+        self.gradient = float(chain.gradient)
+        self.product = float(np.prod(numbers)) if numbers else 1.0
+        self.unknown: list[float] = []
+        self.repeated: list[tuple[float, str]] = []
+        labels = [label for label, _ in chain.factors]
+        values = [float(value) for _, value in chain.factors]
+        layers = chain.layers or [None] * len(labels)
+        unmatched = list(range(len(values)))
+        # closest pairs first, so a rough number cannot take a factor another matches better
+        pairs = sorted(
+            (abs(number - value), i, j)
+            for i, number in enumerate(numbers)
+            for j, value in enumerate(values)
+            if _matches(number, value, rtol)
+        )
+        taken: set[int] = set()
+        for _, i, j in pairs:
+            if i not in taken and j in unmatched:
+                taken.add(i)
+                unmatched.remove(j)
+        for i, number in enumerate(numbers):
+            if i in taken:
+                continue
+            same = [j for j, value in enumerate(values) if _matches(number, value, rtol)]
+            if same:
+                closest = min(same, key=lambda j: abs(number - values[j]))
+                self.repeated.append((number, labels[closest]))
+            else:
+                self.unknown.append(number)
+        self.missing = [(labels[j], values[j], layers[j]) for j in unmatched]
+        self._labels = labels
+        self._rtol = rtol
+
+    @property
+    def correct(self) -> bool:
+        """Whether the numbers are the chain's factors and multiply to the gradient."""
+        return not (self.unknown or self.repeated or self.missing) and self._product_right()
+
+    def _product_right(self) -> bool:
+        """Whether the product is the gradient, to the precision the numbers were written with."""
+        tolerance = sum(_precision(number, self._rtol) for number in self.numbers) or self._rtol
+        return bool(np.isclose(self.product, self.gradient, rtol=tolerance, atol=0.0))
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __str__(self) -> str:
+        name = f"dC/d({self.parameter})"
+        if self.correct:
+            product = " * ".join(format_number(n) for n in self.numbers)
+            return f"right: {name} = {product} = {format_number(self.gradient)}"
+        problems = [
+            f"{format_number(n)} is not a factor of {name}{self._sign_hint(n)}"
+            for n in self.unknown
+        ]
+        problems += [
+            f"{format_number(n)} is there once too often: {label} appears once in {name}"
+            for n, label in self.repeated
+        ]
+        if self.missing:
+            problems.append("missing: " + ", ".join(map(_describe, self.missing)))
+        if not self._product_right():
+            product, gradient = format_number(self.product), format_number(self.gradient)
+            if problems:
+                problems.append(f"so your product {product} is not the gradient {gradient}")
+            else:
+                problems.append(
+                    f"the factors are right, but their product {product} is not the gradient "
+                    f"{gradient}: check the multiplication"
+                )
+        return "\n".join(problems)
+
+    def _sign_hint(self, number: float) -> str:
+        """' (-x is: check the sign)' if minus ``number`` is a missing factor."""
+        for label, value, _ in self.missing:
+            if _matches(-number, value, self._rtol):
+                return f" ({format_number(-number)} is, {label}: check the sign)"
+        return ""
+
+    def __repr__(self) -> str:
+        return f"Check(parameter={self.parameter!r}, correct={self.correct})"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        mark = "✔" if self.correct else "✘"
+        return f"<p><strong>{mark}</strong> {html.escape(str(self))}</p>"
+
+
+def _matches(number: float, value: float, rtol: float) -> bool:
+    """Whether a number written by hand is ``value``, to the precision it was written with."""
+    return abs(number - value) <= _precision(number, rtol) * abs(value)
+
+
+def _precision(number: float, rtol: float) -> float:
+    """How precise (relatively) a number written by hand is: ``rtol``, or half its last digit.
+
+    0.0177 is written to 3 significant digits, so it stands for anything within
+    0.00005 of it; a whole number such as 1 or 2 means that number, to ``rtol``.
+    """
+    text = repr(float(number))  # the shortest text of the number: as it was written
+    mantissa, _, exponent = text.partition("e")
+    decimals = len(mantissa.partition(".")[2].rstrip("0"))
+    if not decimals or number == 0.0:
+        return rtol
+    return max(rtol, 0.5 * 10.0 ** (int(exponent or 0) - decimals) / abs(number))
+
+
+def _describe(missing: tuple[str, float, tuple[int, str] | None]) -> str:
+    label, value, layer = missing
+    where = "the loss's derivative" if layer is None else f"layer {layer[0]}, {layer[1]}"
+    return f"{label} = {format_number(value)} ({where})"
 
 
 class Trace:
@@ -208,10 +355,10 @@ class Trace:
                 [
                     "#",
                     "layer",
-                    "dC/d(output)",
-                    "d(output)/d(input)",
-                    "dC/d(input)",
-                    "parameter grads",
+                    "dC/d(out)",
+                    "d(out)/d(in)",
+                    "dC/d(in)",
+                    "dC/d(weights)",
                 ],
                 [
                     [
@@ -265,6 +412,65 @@ class Trace:
             html_table(header, rows, caption=title)
             for title, header, rows in self.tables(self.digits)
         )
+
+    def check(self, parameter: str, factors: Iterable[float], *, rtol: float = 1e-3) -> Check:
+        """Check a chain-rule product worked out by hand for one parameter's gradient.
+
+        Give the numbers you multiplied, in any order, rounded as you wrote
+        them: each must be one of the chain's factors (to ``rtol``, or to
+        the last digit you wrote), every factor must be there once, and
+        their product must be the gradient backward computed.
+
+        Args:
+            parameter: The parameter's name, as in ``named_parameters()``
+                (``"0.weight"`` is the chapter's w0).
+            factors: Your numbers.
+            rtol: How close (relative) a number must be to a factor.
+
+        Returns:
+            A `Check`: true when your factors are the chain's; its text
+            says what is wrong, in the chain's terms.
+
+        Raises:
+            ValueError: If there is no such parameter (the message lists the
+                names), its gradient is not one product of factors (an
+                array parameter), the trace is of a batch, or a factor is
+                not a finite number.
+
+        Examples:
+            >>> from nanonet import Linear, Sigmoid, Sequential, trace
+            >>> model = Sequential(Linear(2.0), Sigmoid(), Linear(0.5))
+            >>> t = trace(model, 1.0, 0.0, names=["s0", "x1", "s1", "out"])
+            >>> print(t.check("0.weight", [0.4404, 0.5, 0.25, 1.0]))
+            0.25 is not a factor of dC/d(0.weight)
+            missing: ds1/dx1 = 0.105 (layer 1, Sigmoid)
+            so your product 0.05505 is not the gradient 0.02312
+            >>> bool(t.check("0.weight", [1, 0.105, 0.5, 0.4404]))
+            True
+        """
+        chains = [chain for chain in self.chains if chain.parameter == parameter]
+        if not chains:
+            names = ", ".join(dict.fromkeys(chain.parameter for chain in self.chains))
+            raise ValueError(
+                f"this trace has no parameter {parameter!r}; its parameters are: {names or 'none'}"
+            )
+        if len(chains) > 1:
+            raise ValueError(
+                f"{parameter!r} is used by {len(chains)} layers, so its gradient is a sum of "
+                "chains, not one product; check a parameter that one layer uses"
+            )
+        (chain,) = chains
+        if chain.product is None:
+            raise ValueError(f"dC/d({parameter}) is not one product of factors: {chain.note}")
+        if any(np.ndim(value) for _, value in chain.factors):
+            raise ValueError(
+                "check works on the trace of one sample; this one is of a batch, where each "
+                "factor is an array: trace the model on one input"
+            )
+        numbers = [as_real_number(number, "each factor") for number in factors]
+        if not all(np.isfinite(numbers)):
+            raise ValueError(f"each factor must be a finite number, got {numbers}")
+        return Check(chain, numbers, rtol)
 
 
 def trace(

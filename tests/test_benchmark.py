@@ -12,7 +12,9 @@ def benchmark(example):
 def test_quick_benchmark_runs_and_prints_every_table(benchmark, capsys):
     benchmark.main(["--quick"])
     output = capsys.readouterr().out
-    for heading in ("(a) The two-node network", "(b) The same chain", "Peak memory", "Import time"):
+    headings = ["(a) The two-node network", "(b) The same chain", "(b') The same, with a warm"]
+    headings += ["(c) A 64-64-10 network", "Peak memory of one Adam step", "Import time"]
+    for heading in headings:
         assert heading in output
     assert "| nanonet |" in output
     assert "| import nanonet |" in output
@@ -21,7 +23,7 @@ def test_quick_benchmark_runs_and_prints_every_table(benchmark, capsys):
 @pytest.mark.parametrize("steps", [1, 7])
 def test_the_three_scalar_loops_compute_the_same_training(benchmark, steps):
     impls = benchmark.scalar_implementations(steps)
-    chapter = impls["the chapter's loop, verbatim (numpy exp on scalars)"]()
+    chapter = impls[benchmark.CHAPTER]()
     plain = impls["the same loop on plain floats with math.exp"]()
     nano = impls["nanonet"]()
     assert chapter["w0"] == pytest.approx(plain["w0"], rel=1e-15)
@@ -38,3 +40,13 @@ def test_the_batch_references_compute_what_nanonet_computes(benchmark):
     reference = losses["nanonet"]
     for name, loss in losses.items():
         assert loss == pytest.approx(reference, rel=1e-12), name
+
+
+def test_the_network_steps_compute_what_nanonet_computes(benchmark):
+    data = benchmark.mlp_data()
+    impls = benchmark.mlp_implementations(data)
+    losses = {name: [step() for _ in range(6)] for name, step in impls.items()}
+    reference = losses["nanonet"]
+    assert reference[-1] < reference[0]  # it learns
+    for name, values in losses.items():  # the same batches, the same weights, the same Adam
+        assert values == pytest.approx(reference, rel=1e-10), name

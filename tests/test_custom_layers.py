@@ -1,52 +1,69 @@
-"""The layers of the "Write your own layer" page, and XOR."""
+"""The layers, loss and optimizer of the "Write your own layer" page."""
 
 import numpy as np
 import pytest
 
-from nanonet import GradcheckError, Sequential, gradcheck
+from nanonet import GradcheckError, Sequential, Tanh, gradcheck
 
 
 @pytest.fixture
-def custom_layers(example):
+def custom(example):
     return example("custom_layers")
 
 
-def test_layers_pass_gradcheck(custom_layers):
-    custom_layers.check_layers()
+def test_everything_passes_gradcheck(custom):
+    custom.check_all()
 
 
-def test_parameters_are_found_without_registration(custom_layers):
-    Dense, Tanh, Bias = custom_layers.Dense, custom_layers.Tanh, custom_layers.Bias
-    model = Sequential(Dense(2, 3, rng=0), Tanh(), Bias(0.5))
+def test_parameters_are_found_without_registration(custom):
+    model = Sequential(custom.Scale(3), custom.Softplus(), custom.Bias(0.5))
     assert [(name, p.shape) for name, p in model.named_parameters()] == [
-        ("0.weight", (3, 2)),
-        ("0.bias", (3,)),
+        ("0.a", (3,)),
         ("2.b", ()),
     ]
-    assert repr(model[0]) == "Dense(in_features=2, out_features=3)"
+    assert repr(model[0]) == "Scale(features=3)"
 
 
-def test_dense_computes_the_matrix_product_and_its_gradients(custom_layers):
-    layer = custom_layers.Dense(2, 1, rng=0)
-    layer.weight.value = np.array([[2.0, -1.0]])
-    layer.bias.value = np.array([0.5])
-    x = np.array([[1.0, 3.0], [0.0, 1.0]])
-    np.testing.assert_array_equal(layer(x), [[-0.5], [-0.5]])
-    grad_x = layer.backward(np.array([[1.0], [2.0]]))
-    np.testing.assert_array_equal(grad_x, [[2.0, -1.0], [4.0, -2.0]])
-    np.testing.assert_array_equal(layer.weight.grad, [[1.0, 5.0]])
-    np.testing.assert_array_equal(layer.bias.grad, [3.0])
+def test_softplus_is_log_one_plus_exp_with_the_sigmoid_as_derivative(custom):
+    layer = custom.Softplus()
+    x = np.array([-1.0, 0.0, 2.0])
+    np.testing.assert_allclose(layer(x), np.log1p(np.exp(x)), rtol=1e-15)
+    np.testing.assert_allclose(layer.backward(np.ones(3)), 1 / (1 + np.exp(-x)), rtol=1e-15)
+    np.testing.assert_array_equal(layer(np.array([-800.0, 800.0])), [0.0, 800.0])  # no overflow
 
 
-def test_dense_rejects_inputs_of_the_wrong_shape(custom_layers):
-    with pytest.raises(
-        ValueError, match=r"Dense expects inputs of shape \(samples, 2\), got \(3,\)"
-    ):
-        custom_layers.Dense(2, 1)([1.0, 2.0, 3.0])
+def test_scale_multiplies_each_feature_and_sums_its_gradient_over_the_batch(custom):
+    layer = custom.Scale(2)
+    layer.a.value = [2.0, -1.0]
+    x = np.array([[1.0, 3.0], [4.0, 1.0]])
+    np.testing.assert_array_equal(layer(x), [[2.0, -3.0], [8.0, -1.0]])
+    grad_x = layer.backward(np.array([[1.0, 1.0], [0.5, 2.0]]))
+    np.testing.assert_array_equal(grad_x, [[2.0, -1.0], [1.0, -2.0]])
+    np.testing.assert_array_equal(layer.a.grad, [1.0 + 2.0, 3.0 + 2.0])
 
 
-def test_gradcheck_catches_a_bug_in_a_user_layer(custom_layers):
-    class BrokenTanh(custom_layers.Tanh):
+def test_huber_loss_is_quadratic_then_linear(custom):
+    loss_fn = custom.HuberLoss(delta=1.0)
+    assert loss_fn([0.5, -3.0], [0.0, 0.0]) == pytest.approx((0.125 + 2.5) / 2, rel=1e-15)
+    np.testing.assert_allclose(loss_fn.backward(), [0.25, -0.5], rtol=1e-15)
+
+
+def test_rmsprop_follows_its_formula_and_saves_its_state(custom):
+    from nanonet import Parameter
+
+    w = Parameter([1.0, 1.0])
+    optimizer = custom.RMSprop([w], lr=0.1, alpha=0.9)
+    w.grad = np.array([2.0, -0.5])
+    optimizer.step()
+    v = 0.1 * np.array([4.0, 0.25])
+    np.testing.assert_allclose(w.value, 1.0 - 0.1 * w.grad / (np.sqrt(v) + 1e-8), rtol=1e-14)
+    state = optimizer.state_dict()
+    assert state["param_groups"][0]["alpha"] == 0.9
+    np.testing.assert_allclose(state["state"][0]["square_avg"], v, rtol=1e-15)
+
+
+def test_gradcheck_catches_a_bug_in_a_user_layer():
+    class BrokenTanh(Tanh):
         def backward(self, grad):
             return grad * (1.0 - self.y)  # forgot the square
 
@@ -54,14 +71,6 @@ def test_gradcheck_catches_a_bug_in_a_user_layer(custom_layers):
         gradcheck(BrokenTanh(), [0.5, -1.0])
 
 
-def test_xor_is_learned(custom_layers):
-    model, losses = custom_layers.train_xor()
-    assert losses[-1] < 1e-3 < losses[0]
-    predictions = model(custom_layers.XOR_INPUTS)
-    np.testing.assert_array_equal(predictions.round(), custom_layers.XOR_TARGETS)
-
-
-def test_example_script_runs(custom_layers, capsys):
-    custom_layers.main()
-    out = capsys.readouterr().out
-    assert "gradcheck passed" in out and "[1. 1.] -> 0.0" in out
+def test_example_script_runs(custom, capsys):
+    custom.main()
+    assert "gradcheck passed for Softplus, Bias, Scale and HuberLoss" in capsys.readouterr().out

@@ -7,14 +7,21 @@ same text, spacing and indentation included, with every number equal to a
 relative tolerance of 1e-9 (the last digits of floats depend on the CPU).
 ``--8<--`` snippet lines are replaced by the file section they include, as
 pymdownx.snippets does when the site is built.
+
+A page whose code needs more than nanonet and numpy says so in its front
+matter, ``requires: [torch]``: its test is skipped where such a module is
+missing, unless ``NANONET_REQUIRE_TORCH=1`` (``NANONET_REQUIRE_<NAME>=1`` for
+any module) is set, as CI does; then a missing module fails the test.
 """
 
 from __future__ import annotations
 
 import contextlib
 import difflib
+import importlib
 import importlib.util
 import io
+import os
 import re
 from pathlib import Path
 
@@ -30,6 +37,8 @@ FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+)(?P<lang>[\w-]*)(?P<attrs>[^\
 SNIPPET = re.compile(
     r'^(?P<indent> *)--8<-- "(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"$', re.MULTILINE
 )
+FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?)\n---\n", re.DOTALL)
+REQUIRES = re.compile(r"^requires:\s*\[(?P<names>[^\]]*)\]\s*$", re.MULTILINE)
 
 
 def snippet(path: str, section: str | None) -> str:
@@ -42,10 +51,17 @@ def snippet(path: str, section: str | None) -> str:
     return "\n".join(line for line in lines if "--8<-- [" not in line)
 
 
+TAB = re.compile(r'^=== "(?P<label>[^"]+)"')
+
+
 def blocks(page: Path) -> list[dict]:
-    """The fenced blocks of a page: language, attributes and code, in order."""
-    found, lines, i = [], page.read_text().splitlines(), 0
+    """The fenced blocks of a page: language, attributes, code, and the content tab it is in."""
+    found, lines, i, tab = [], page.read_text().splitlines(), 0, None
     while i < len(lines):
+        if TAB.match(lines[i]):
+            tab = TAB.match(lines[i])["label"]
+        elif lines[i] and not lines[i].startswith(" "):
+            tab = None  # text at the margin ends a set of tabs
         match = FENCE.match(lines[i])
         if not match or not match["lang"] and not match["attrs"].strip():
             i += 1
@@ -58,7 +74,10 @@ def blocks(page: Path) -> list[dict]:
         code = "\n".join(body)
         if "--8<--" in code:
             code = SNIPPET.sub(lambda m: snippet(m["path"], m["section"]), code)
-        found.append({"lang": match["lang"], "attrs": match["attrs"], "code": code, "line": i})
+        in_tab = tab if indent >= 4 else None
+        found.append(
+            {"lang": match["lang"], "attrs": match["attrs"], "code": code, "line": i, "tab": in_tab}
+        )
         i += 1
     return found
 
@@ -76,11 +95,33 @@ def runnable(page: Path) -> list[tuple[dict, dict | None]]:
     return found
 
 
-def run_page(page: Path) -> list[tuple[dict, str, dict | None]]:
-    """Run a page's python blocks; return (block, what it printed, its Output block)."""
+def requirements(page: Path) -> list[str]:
+    """The modules a page needs beyond nanonet and numpy: its front matter's ``requires: [...]``."""
+    front = FRONT_MATTER.match(page.read_text())
+    listed = REQUIRES.search(front["yaml"]) if front else None
+    return [name.strip() for name in listed["names"].split(",") if name.strip()] if listed else []
+
+
+def import_requirements(page: Path) -> None:
+    """Import what a page requires; skip if one is missing, fail if NANONET_REQUIRE_<NAME>=1."""
+    for name in requirements(page):
+        if os.environ.get(f"NANONET_REQUIRE_{name.upper().replace('.', '_')}") == "1":
+            importlib.import_module(name)
+        else:
+            pytest.importorskip(name)
+
+
+def run_page(page: Path, tab: str | None = None) -> list[tuple[dict, str, dict | None]]:
+    """Run a page's python blocks; return (block, what it printed, its Output block).
+
+    With ``tab``, run only the blocks a reader sees who picks that tab in
+    every set of content tabs (blocks outside tabs, and those in ``tab``).
+    """
     namespace: dict = {"__name__": "__docs__"}
     results = []
     for block, output in runnable(page):
+        if tab is not None and block["tab"] not in (None, tab):
+            continue
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
             exec(compile(block["code"], f"{page.name}:{block['line']}", "exec"), namespace)
@@ -92,6 +133,7 @@ def run_page(page: Path) -> list[tuple[dict, str, dict | None]]:
 def test_page_code_runs_and_shows_its_real_output(page, tmp_path, monkeypatch, outputs_match):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
+    import_requirements(page)
     monkeypatch.chdir(tmp_path)  # files a page writes land here
     for block, printed, output in run_page(page):
         if output is not None and not outputs_match(output["code"], printed):
@@ -108,6 +150,26 @@ def test_page_code_runs_and_shows_its_real_output(page, tmp_path, monkeypatch, o
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+TABBED = [
+    (page, label)
+    for page in PAGES
+    for label in sorted({block["tab"] for block in blocks(page) if block["tab"]})
+]
+
+
+@pytest.mark.parametrize(
+    "page, tab", TABBED, ids=[f"{page.name}: {label}" for page, label in TABBED]
+)
+def test_each_tab_reads_on_its_own(page, tab, tmp_path, monkeypatch, outputs_match):
+    """A reader who follows one tab throughout (say only "nanonet") can run every block."""
+    pytest.importorskip("matplotlib").use("Agg")
+    import_requirements(page)
+    monkeypatch.chdir(tmp_path)
+    for block, printed, output in run_page(page, tab):
+        if output is not None:
+            assert outputs_match(output["code"], printed), f"{page.name}:{block['line']}"
 
 
 def test_every_output_block_follows_a_python_block():
@@ -131,6 +193,20 @@ def test_a_wrong_output_block_is_caught(tmp_path, outputs_match):
     assert printed == "  dC/dy4 = 0.30000000000000004\n"
     assert not outputs_match(output["code"], printed)  # the indent differs
     assert outputs_match("  dC/dy4 = 0.3000000000000001", printed)  # the last digits may
+
+
+def test_a_page_that_requires_a_missing_module_is_skipped_or_fails(tmp_path, monkeypatch):
+    page = tmp_path / "page.md"
+    page.write_text("---\nrequires: [numpy, no_such_module.sub]\n---\n\n# A page\n")
+    assert requirements(page) == ["numpy", "no_such_module.sub"]
+    monkeypatch.delenv("NANONET_REQUIRE_NO_SUCH_MODULE_SUB", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no_such_module"):
+        import_requirements(page)
+    monkeypatch.setenv("NANONET_REQUIRE_NO_SUCH_MODULE_SUB", "1")
+    with pytest.raises(ModuleNotFoundError, match="no_such_module"):
+        import_requirements(page)
+    page.write_text("# A page with no front matter\n\nrequires: [no_such_module]\n")
+    assert requirements(page) == []
 
 
 @pytest.mark.parametrize("name", ["two_node", "two_node_cost", "sigmoid", "batch_loss"])
@@ -161,6 +237,25 @@ def test_figures_are_drawn_from_the_examples(example, name, theme):
         assert loss[0] > 100 * loss[-1]
     svg = figures.render(name, theme).decode()
     assert svg.startswith("<?xml") and THEMES_TEXT[theme] in svg
+    plt.close("all")
+
+
+def test_the_networks_page_figures(example):
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    figures, networks = example("docs_figures"), example("networks")
+    (ax,) = figures.FIGURES["moons_boundary"]("light").axes
+    points = [
+        collection for collection in ax.collections if collection.get_label().startswith("class")
+    ]
+    assert [c.get_label() for c in points] == ["class 0", "class 1"]
+    assert sum(len(c.get_offsets()) for c in points) == 300  # the training points
+    model, (x_test, y_test), _ = networks.train_digits()
+    wrong = int(np.sum(np.argmax(model(x_test), axis=1) != y_test))
+    fig = figures.FIGURES["digits_misclassified"]("dark")
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    assert len(titles) == wrong and all(", read as " in title for title in titles)
     plt.close("all")
 
 

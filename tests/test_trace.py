@@ -178,9 +178,10 @@ def test_printed_trace_fits_the_page_and_shows_every_digit_on_request(two_node, 
     assert text.startswith("forward pass\n#  layer")
     lines = text.splitlines()
     assert lines[3][lines[1].index("input") :].startswith("2 ")  # the input column lines up
-    assert max(len(line) for line in lines) <= 90
+    assert max(len(line) for line in lines) <= 80  # fits a page, and wraps where it must
     assert (
-        "dC/d(0.weight) = dC/dy4 * dy4/dy3 * dy3/dy2 * dy2/dy1 * dy1/dy0 * dy0/d(0.weight)" in text
+        "dC/d(0.weight) = dC/dy4 * dy4/dy3 * dy3/dy2 * dy2/dy1 * dy1/dy0\n    * dy0/d(0.weight)"
+        in text
     )
     assert "    = (-0.3362) * (0.5) * (0.1982) * (1) * (0.01766) * (2)" in text
     assert "which equals backward's -0.001177" in text
@@ -241,3 +242,85 @@ def test_array_parameter_of_a_user_layer():
 
     (chain,) = trace(Sequential(Bias(), Sigmoid()), [0.0, 1.0], [0.0, 0.0]).chains
     assert chain.terms is not None and len(chain.terms[1]) == 1  # b[0] affects one output
+
+
+# -- checking a hand calculation ------------------------------------------------------
+
+W0_FACTORS = [-0.3362, 0.5, 0.1982, 1, 0.01766, 2]  # the exercise's answer, as the trace prints it
+
+
+@pytest.fixture
+def chapter_trace(two_node, chapter):
+    return trace(two_node(), chapter.s0, chapter.target, names=CHAPTER_NAMES)
+
+
+def test_a_right_answer_in_any_order_is_right(chapter_trace):
+    for factors in (W0_FACTORS, W0_FACTORS[::-1], [-0.336, 0.5, 0.198, 1, 0.0177, 2]):
+        result = chapter_trace.check("0.weight", factors)
+        assert result and result.correct
+        assert str(result).startswith("right: dC/d(0.weight) = ")
+        assert str(result).endswith("= -0.001177")
+    assert chapter_trace.check("4.weight", [0.7275, -0.3362])
+
+
+def test_a_wrong_factor_is_named_with_the_missing_one():
+    # the student used the sigmoid's largest slope, 1/4, instead of s1(1 - s1)
+    result = CHAPTER.check("0.weight", [-0.3362, 0.5, 0.1982, 1, 0.25, 2])
+    assert not result
+    assert result.unknown == [0.25]
+    assert str(result).splitlines() == [
+        "0.25 is not a factor of dC/d(0.weight)",
+        "missing: ds1/dx1 = 0.01766 (layer 1, Sigmoid)",
+        "so your product -0.01666 is not the gradient -0.001177",
+    ]
+
+
+def test_a_missing_factor_is_named_even_when_it_does_not_change_the_product():
+    result = CHAPTER.check("0.weight", [-0.3362, 0.5, 0.1982, 0.01766, 2])  # no w1 = 1
+    assert not result and str(result) == "missing: dx2/ds1 = 1 (layer 2, Linear)"
+    result = CHAPTER.check("0.weight", [-0.3362, 0.5, 0.1982, 1, 2])
+    assert str(result).startswith("missing: ds1/dx1 = 0.01766 (layer 1, Sigmoid)\nso your product")
+
+
+def test_a_right_set_with_a_wrong_product():
+    result = CHAPTER.check("0.weight", [-0.3362, 0.5, 0.1982, 0.5, 0.01766, 2])  # 0.5 twice
+    assert not result
+    assert result.repeated == [(0.5, "dout/ds2")]
+    assert "0.5 is there once too often: dout/ds2 appears once in dC/d(0.weight)" in str(result)
+    assert "so your product -0.0005884 is not the gradient -0.001177" in str(result)
+
+
+def test_a_wrong_sign_is_pointed_out():
+    result = CHAPTER.check("0.weight", [0.3362, 0.5, 0.1982, 1, 0.01766, 2])
+    assert "0.3362 is not a factor of dC/d(0.weight) (-0.3362 is, dC/dout: check the sign)" in str(
+        result
+    )
+
+
+def test_the_tolerance_can_be_set():
+    rough = [-0.34, 0.5, 0.2, 1, 0.018, 2]  # rounded to 2 significant digits
+    assert CHAPTER.check("0.weight", rough)  # each within half a unit of its last digit
+    assert not CHAPTER.check("0.weight", [-0.35, 0.5, 0.2, 1, 0.018, 2])
+    assert CHAPTER.check("0.weight", [-0.35, 0.5, 0.2, 1, 0.018, 2], rtol=0.05)
+
+
+def test_check_refuses_what_it_cannot_judge(two_node):
+    with pytest.raises(
+        ValueError, match="no parameter 'w0'; its parameters are: 0.weight, 2.weight, 4.weight"
+    ):
+        CHAPTER.check("w0", [1.0])
+    with pytest.raises(ValueError, match="trace of one sample"):
+        trace(two_node(), [1.0, 2.0], 0.7).check("0.weight", [1.0])
+    with pytest.raises(ValueError, match="not one product of factors"):
+        trace(Sequential(Dense(2, 1, rng=0)), [1.0, 2.0], 0.0).check("0.weight", [1.0])
+    with pytest.raises(TypeError, match="each factor must be a real number"):
+        CHAPTER.check("0.weight", ["0.5"])
+    assert "<strong>✘</strong>" in CHAPTER.check("0.weight", [1.0])._repr_html_()
+
+
+CHAPTER = trace(
+    Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5)),
+    2.0,
+    0.7,
+    names=CHAPTER_NAMES,
+)
