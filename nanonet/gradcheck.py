@@ -187,7 +187,10 @@ def _check_layer(layer: Layer, x: Value, tolerance: _Tolerance) -> str | None:
             parameter.value = new_value
             return loss(x)
 
-        problem = _compare(f"parameter '{name}'", value, parameter.grad, loss_at, tolerance)
+        grad = _as_gradient(parameter.grad, value, f"parameter '{name}'")
+        if isinstance(grad, str):
+            return grad
+        problem = _compare(f"parameter '{name}'", value, grad, loss_at, tolerance)
         parameter.value = value
     return problem or _check_accumulates(layer, x, weights, tolerance)
 
@@ -221,25 +224,31 @@ def _check_loss(loss_fn: Loss, x: Value, target: object, tolerance: _Tolerance) 
     loss_fn(x, target)
     if _changed(x, original):
         return "forward changed the prediction array in place; compute a new array instead"
-    grad = _as_gradient(loss_fn.backward(), x)
+    grad = _as_gradient(loss_fn.backward(), x, "prediction")
     if isinstance(grad, str):
         return grad
     return _compare("prediction", x, grad, lambda point: loss_fn(point, target), tolerance)
 
 
-def _as_gradient(returned: object, x: Value) -> Value | str:
-    """What backward returned, as a value shaped like ``x``, or a sentence saying what is wrong."""
+def _as_gradient(returned: object, like: Value, whose: str = "input") -> Value | str:
+    """A gradient as a value shaped like ``like``, or a sentence saying what is wrong with it.
+
+    ``whose`` says what it is the gradient of: the layer's input, which
+    backward returns, or a parameter (``"parameter 'w'"``), whose ``.grad``
+    backward fills, or the prediction, which a loss's backward returns.
+    """
+    told = "backward returned" if whose == "input" else f"the gradient of the {whose} is"
     if returned is None:
-        return "backward returned None: did you forget `return`?"
+        return f"{told} None: did you forget `return`?"
     try:
         grad = as_value(returned, "the gradient")
     except (TypeError, ValueError):
-        return f"backward returned {returned!r}, which is not a number or an array of numbers"
-    if shape_of(grad) != shape_of(x):
-        return (
-            f"backward returned a gradient of shape {shape_of(grad)} for an input of shape "
-            f"{shape_of(x)}: dC/d(input) must have the input's shape"
-        )
+        return f"{told} {returned!r}, which is not a number or an array of numbers"
+    if shape_of(grad) != shape_of(like):
+        shapes = f"shape {shape_of(grad)}, but the {whose.split()[0]} has shape {shape_of(like)}"
+        if whose == "input":
+            return f"backward returned a gradient of {shapes}: dC/d(input) must have its shape"
+        return f"the gradient of the {whose} has {shapes} (a batch's gradients must be summed)"
     return grad
 
 
@@ -262,7 +271,7 @@ def _projection(output: Value) -> Value:
 def _compare(
     label: str,
     point: Value,
-    analytic: object,
+    analytic: Value,
     loss: Callable[[Value], float],
     tolerance: _Tolerance,
 ) -> str | None:
@@ -271,15 +280,6 @@ def _compare(
     Returns:
         None if they match, otherwise a sentence describing the first mismatch.
     """
-    try:
-        analytic = as_value(analytic, "gradient")
-    except (TypeError, ValueError):
-        return f"the gradient of {label} is not numeric: {analytic!r}"
-    if shape_of(analytic) != shape_of(point):
-        return (
-            f"the gradient of {label} has shape {shape_of(analytic)}, "
-            f"but {label} has shape {shape_of(point)}"
-        )
     for index in np.ndindex(shape_of(point)):
 
         def nudged(step: float, index: tuple[int, ...] = index) -> float:

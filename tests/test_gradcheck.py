@@ -92,7 +92,7 @@ def test_reports_a_gradient_of_the_wrong_shape():
             return float(np.sum(grad))
 
     with pytest.raises(
-        GradcheckError, match=r"gradient of shape \(\) for an input of shape \(2,\)"
+        GradcheckError, match=r"gradient of shape \(\), but the input has shape \(2,\)"
     ):
         gradcheck(Flat(), [1.0, 2.0])
 
@@ -184,6 +184,21 @@ class WrongShape(Layer):
         return grad[:1]
 
 
+class ForgetsToSum(Layer):
+    """y = w * x whose backward leaves the weight's gradient per sample, unsummed."""
+
+    def __init__(self):
+        self.w = Parameter(2.0)
+
+    def forward(self, x):
+        self.x = x
+        return self.w.value * x
+
+    def backward(self, grad):
+        self.w.grad = self.w.grad + grad * self.x  # an array for a batch: should be summed
+        return grad * self.w.value
+
+
 HABITS = {
     WrongSign: r"the gradient of input x at index \(0,\) differs: analytic",
     Assigns: r"backward assigns the gradient of parameter 'w' instead of adding to it: .* "
@@ -191,7 +206,9 @@ HABITS = {
     WipesInput: "forward changed its input array in place",
     WipesGradient: "backward changed the gradient it was given in place",
     NoReturn: r"backward returned None: did you forget `return`\?",
-    WrongShape: r"backward returned a gradient of shape \(1,\) for an input of shape \(2,\)",
+    WrongShape: r"backward returned a gradient of shape \(1,\), but the input has shape \(2,\)",
+    ForgetsToSum: r"the gradient of the parameter 'w' has shape \(2,\), but the parameter has "
+    r"shape \(\) \(a batch's gradients must be summed\)",
 }
 
 
