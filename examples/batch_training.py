@@ -1,7 +1,7 @@
 """Train the two-node network on a small data set: every sample in one array.
 
 A "teacher" network with known weights (1.5, -3, 0.8) labels 100 random
-inputs; a "student" with the tutorial's initial weights (2, 1, 0.5) learns
+inputs; a "student" with the chapter's initial weights (2, 1, 0.5) learns
 from them by full-batch gradient descent and recovers the teacher's
 weights. Run ``python examples/batch_training.py``; with matplotlib it saves
 the loss curve to ``batch_loss.png``.
@@ -30,7 +30,7 @@ def make_data(samples=100, seed=0):
 
 # --8<-- [start:train]
 def train(x, target, steps=4000, lr=3.0):
-    """Full-batch gradient descent from the tutorial's initial weights."""
+    """Full-batch gradient descent from the chapter's initial weights."""
     model = Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
     loss_fn = MSELoss()
     optimizer = SGD(model.parameters(), lr=lr)

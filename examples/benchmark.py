@@ -66,9 +66,9 @@ from nanonet import SGD, Linear, MSELoss, Sequential, Sigmoid
 # (a) The two-node network, one sample
 # ---------------------------------------------------------------------------
 
-# The tutorial's Step 4 cell, verbatim except for the plotting after the loop.
+# The chapter's Step 4 cell, verbatim except for the plotting after the loop.
 # In the notebook, `exp` and `zeros` come from `from pylab import *` (numpy's).
-TUTORIAL_CELL = """
+CHAPTER_CELL = """
 s0 = 2                          # Define the input,
 target = 0.7                    # ... and the target output.
 
@@ -103,7 +103,7 @@ for k in range(1000):           # For 1000 iteractions,
 
 # The same cell on plain Python floats with math.exp: the pure-Python floor.
 PLAIN_FLOAT_CELL = (
-    TUTORIAL_CELL.replace("s0 = 2 ", "s0 = 2.0")
+    CHAPTER_CELL.replace("s0 = 2 ", "s0 = 2.0")
     .replace("w0 = 2 ", "w0 = 2.0")
     .replace("w1 = 1\n", "w1 = 1.0\n")
     .replace("exp(-x)", "math.exp(-x)")
@@ -213,7 +213,7 @@ def torch_two_node(torch):
 
 def scalar_implementations(steps: int) -> dict[str, Callable[[], object]]:
     impls = {
-        TUTORIAL: as_function(TUTORIAL_CELL, steps, exp=np.exp, zeros=np.zeros),
+        CHAPTER: as_function(CHAPTER_CELL, steps, exp=np.exp, zeros=np.zeros),
         "the same loop on plain floats with math.exp": as_function(
             PLAIN_FLOAT_CELL, steps, math=math, zeros=np.zeros
         ),
@@ -256,7 +256,7 @@ def nanonet_batch(x: np.ndarray) -> Callable[[], float]:
 
 
 def straightforward_numpy_batch(x: np.ndarray) -> Callable[[], float]:
-    """What a student writes: the tutorial's formulas on arrays, a new array per operation."""
+    """What a student writes: the chapter's formulas on arrays, a new array per operation."""
     w = [2.0, 1.0, 0.5]
 
     def step():
@@ -588,7 +588,7 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 # Keep freed memory in the process: no page faults for large temporaries (glibc).
 WARM_ALLOCATOR = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "1073741824"}
-TUTORIAL, NUMPY_REF, MLP_REF = (
+CHAPTER, NUMPY_REF, MLP_REF = (
     "the chapter's loop, verbatim (numpy exp on scalars)",
     "straightforward numpy",
     "hand-written numpy",
@@ -634,10 +634,10 @@ def main(argv: list[str] | None = None) -> None:
 
     # nanonet and the references first; PyTorch afterwards, in sets of its own with the
     # reference, as its threads and allocations would disturb the measurements that follow.
-    scalar = measure(scalar_implementations(steps), TUTORIAL, rounds)
-    reference_loop = scalar_implementations(steps)[TUTORIAL]
+    scalar = measure(scalar_implementations(steps), CHAPTER, rounds)
+    reference_loop = scalar_implementations(steps)[CHAPTER]
     for name, loop in torch_loops(steps).items():
-        scalar[name] = measure({TUTORIAL: reference_loop, name: loop}, TUTORIAL, rounds)[name]
+        scalar[name] = measure({CHAPTER: reference_loop, name: loop}, CHAPTER, rounds)[name]
     batch = batch_section(sizes, args.quick)
     data = mlp_data()
     mlp_steps = 5 if args.quick else 50

@@ -21,8 +21,20 @@ from typing import TypeGuard, TypeVar, Union
 
 import numpy as np
 
-#: What nanonet computes with: a float for one sample, a float64 array for a batch.
 Value = Union[float, np.ndarray]  # noqa: UP007 (an alias evaluated at run time)
+"""What nanonet computes with: a float for one sample, a float64 array for a batch.
+
+It is one of exactly two kinds:
+
+* a Python ``float``, when the input is one number (the chapter's network
+  computes with these), or
+* a numpy array of dtype ``float64``, of any shape, when it is a batch:
+  every element is a sample, computed on its own.
+
+Calling a layer (``layer(x)``) converts what you pass, an int, a list or an
+array of another real dtype, to one of the two, so ``forward`` and
+``backward`` only ever see a ``Value``.
+"""
 
 FLOAT64 = np.dtype(np.float64)
 T = TypeVar("T")

@@ -38,6 +38,12 @@ class Dense(Layer):
             ``numpy.random.Generator``, or an int seed for a new one (the
             same seed gives the same weights).
 
+    Attributes:
+        weight (Parameter): The weight matrix ``W``, of shape
+            ``(out_features, in_features)``.
+        bias (Parameter | None): The bias ``b``, of shape
+            ``(out_features,)``, or None when ``bias=False``.
+
     Raises:
         TypeError: If a size is not an int, or ``rng`` is neither a
             Generator nor an int.

@@ -37,6 +37,10 @@ class Linear(Layer):
             The same seed gives the same weight. Ignored when ``weight`` is
             given.
 
+    Attributes:
+        weight (Parameter): The weight ``w``: ``weight.value`` is its value,
+            ``weight.grad`` the gradient dC/dw that backward adds to.
+
     Raises:
         TypeError: If ``weight`` is not a real number, a second positional
             argument is given, or ``rng`` is neither a Generator nor an int.

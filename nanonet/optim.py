@@ -60,6 +60,11 @@ class Optimizer:
             ``model.named_parameters()`` works too.
         lr: The learning rate, a finite positive number.
 
+    Attributes:
+        parameters (list[Parameter]): The parameters it trains, in order.
+        state (list[dict[str, Any]]): One dict per parameter, for what the
+            optimizer keeps between steps (momentum, averages).
+
     Raises:
         TypeError: If ``parameters`` is not an iterable of Parameters (or of
             (name, Parameter) pairs), or ``lr`` is not a real number.

@@ -32,20 +32,26 @@ class ChainRule:
     affects: ``terms`` lists them for the parameter's first element.
 
     Attributes:
-        parameter: The parameter's name, as in ``named_parameters()``.
-        factors: (label, value) pairs that multiply to the gradient (empty
-            for an array parameter, or when there is no product).
-        product: The product of the factors (summed over a batch), or None.
-        gradient: The gradient backward computed (for a weight that several
-            layers share, this layer's share of it).
-        matches: Whether ``product`` equals ``gradient`` (to 1e-12 relative),
-            or None when there is no product.
-        note: What the gradient is made of, when it is not one product.
-        terms: For an array parameter, ``(index, [(label, dC/dy, dy/dp), ...])``:
+        parameter (str): The parameter's name, as in ``named_parameters()``.
+        factors (list[tuple[str, Value]]): (label, value) pairs that multiply
+            to the gradient (empty for an array parameter, or when there is
+            no product).
+        product (float | None): The product of the factors (summed over a
+            batch), or None.
+        gradient (Value): The gradient backward computed (for a weight that
+            several layers share, this layer's share of it).
+        matches (bool | None): Whether ``product`` equals ``gradient`` (to
+            1e-12 relative), or None when there is no product.
+        note (str): What the gradient is made of, when it is not one product.
+        terms (tuple[tuple[int, ...], list[tuple[str, float, float]]] | None):
+            For an array parameter, ``(index, [(label, dC/dy, dy/dp), ...])``:
             the products whose sum is the gradient's element at ``index``,
-            one per output element it affects.
-        layer: The index and class of the layer each factor comes from,
-            ``(k, "Sigmoid")`` per factor (``None`` for dC/d(output)).
+            one per output element it affects; otherwise None.
+        layers (list[tuple[int, str] | None]): The index and class of the
+            layer each factor comes from, ``(k, "Sigmoid")`` per factor
+            (``None`` for dC/d(output)).
+        digits (int | None): Significant digits when printed (None: all of
+            them).
 
     Examples:
         >>> from nanonet import Linear, Sigmoid, Sequential, trace
@@ -283,19 +289,21 @@ class Trace:
     ``rows`` and ``chains`` always hold the full values.
 
     Attributes:
-        rows: One dict per layer and pass, in the order things happen: the
-            forward rows first (``"pass": "forward"``, with ``"input"`` and
-            ``"output"``), the loss, then the backward rows (``"pass":
-            "backward"``, with ``"grad_output"`` = dC/d(output),
-            ``"local_derivative"`` = d(output)/d(input) or None,
-            ``"grad_input"`` = dC/d(input), and ``"parameter_grads"``: what
-            this layer's backward added to each of its parameters' ``.grad``).
-            Every row has ``"index"`` and ``"layer"`` (its repr). Values are
-            floats for one sample and numpy arrays for a batch.
-        chains: One `ChainRule` per parameter.
-        loss: The cost C.
-        names: The names of the values: the input, then each layer's output.
-        digits: Significant digits when printed (None: all of them).
+        rows (list[dict[str, Any]]): One dict per layer and pass, in the
+            order things happen: the forward rows first (``"pass":
+            "forward"``, with ``"input"`` and ``"output"``), the loss, then
+            the backward rows (``"pass": "backward"``, with ``"grad_output"``
+            = dC/d(output), ``"local_derivative"`` = d(output)/d(input) or
+            None, ``"grad_input"`` = dC/d(input), and ``"parameter_grads"``:
+            what this layer's backward added to each of its parameters'
+            ``.grad``). Every row has ``"index"`` and ``"layer"`` (its repr).
+            Values are floats for one sample and numpy arrays for a batch.
+        chains (list[ChainRule]): One `ChainRule` per parameter.
+        loss (float): The cost C.
+        names (list[str]): The names of the values: the input, then each
+            layer's output.
+        digits (int | None): Significant digits when printed (None: all of
+            them).
 
     Examples:
         >>> from nanonet import Linear, trace

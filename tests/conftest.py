@@ -8,13 +8,17 @@
   not a package, and are not put on ``sys.path``).
 * ``outputs_match``: the comparison of printed output that the docs and
   docstring tests use (numbers with a relative tolerance, the rest exact).
+* ``docs_site``: the docs site, built once per session with ``mkdocs build
+  --strict`` (skipped without the ``docs`` extra).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import math
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
@@ -152,3 +156,16 @@ def example():
         return loaded[name]
 
     return load
+
+
+@pytest.fixture(scope="session")
+def docs_site(tmp_path_factory) -> Path:
+    """The docs site, built as docs/build builds it, with whatever caches are filled."""
+    if importlib.util.find_spec("material") is None:
+        pytest.skip("the docs extra is not installed")
+    folder = tmp_path_factory.mktemp("site")
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folder

@@ -23,13 +23,13 @@ def test_quick_benchmark_runs_and_prints_every_table(benchmark, capsys):
 @pytest.mark.parametrize("steps", [1, 7])
 def test_the_three_scalar_loops_compute_the_same_training(benchmark, steps):
     impls = benchmark.scalar_implementations(steps)
-    tutorial = impls[benchmark.TUTORIAL]()
+    chapter = impls[benchmark.CHAPTER]()
     plain = impls["the same loop on plain floats with math.exp"]()
     nano = impls["nanonet"]()
-    assert tutorial["w0"] == pytest.approx(plain["w0"], rel=1e-15)
-    assert tutorial["results"][-1] == pytest.approx(plain["results"][-1], rel=1e-15)
-    # the tutorial updates w2 first and reuses it; nanonet updates all at once
-    assert nano["model"][0].weight.value == pytest.approx(tutorial["w0"], rel=1e-4)
+    assert chapter["w0"] == pytest.approx(plain["w0"], rel=1e-15)
+    assert chapter["results"][-1] == pytest.approx(plain["results"][-1], rel=1e-15)
+    # the chapter updates w2 first and reuses it; nanonet updates all at once
+    assert nano["model"][0].weight.value == pytest.approx(chapter["w0"], rel=1e-4)
 
 
 def test_the_batch_references_compute_what_nanonet_computes(benchmark):

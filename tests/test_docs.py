@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import importlib
+import importlib.util
 import io
 import os
 import re
@@ -289,3 +290,27 @@ def test_mkdocs_config_is_offline():
     for page in PAGES:
         text = page.read_text()
         assert "cdn" not in text.lower() and "<script" not in text
+
+
+def test_a_teaching_pages_notebook_holds_the_blocks_the_tests_run_and_their_outputs():
+    """docs/_tools/notebook.py reads a page its own way; it must agree with `runnable`."""
+    spec = importlib.util.spec_from_file_location("notebook", ROOT / "docs/_tools/notebook.py")
+    notebook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(notebook)
+    teaching = [page for page in PAGES if notebook.is_teaching_page(page.read_text())]
+    assert teaching
+    for page in teaching:
+        code = [c for c in notebook.page_notebook(page)["cells"] if c["cell_type"] == "code"]
+        expected = runnable(page)
+        assert ["".join(cell["source"]) for cell in code] == [
+            block["code"].rstrip("\n") for block, _ in expected
+        ], page.name
+        assert [["".join(o["text"]) for o in cell["outputs"]] for cell in code] == [
+            [output["code"] + "\n"] if output else [] for _, output in expected
+        ], page.name
+        prose = "".join("".join(c["source"]) for c in notebook.page_notebook(page)["cells"])
+        # The site's own syntax is gone: tabs, admonitions, snippets, definition lists,
+        # figures by path, links to other pages.
+        for syntax in ['=== "', "!!! ", "--8<--", "\n:   ", "](img/", "{.no-test}"]:
+            assert syntax not in prose, f"{page.name}: {syntax}"
+        assert not re.search(r"\]\((?![a-z]+:)[^)]*\.md\b", prose), page.name

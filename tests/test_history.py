@@ -1,4 +1,4 @@
-"""History: one call per step, arrays per name, and the tutorial's figure."""
+"""History: one call per step, arrays per name, and the chapter's figure."""
 
 import sys
 
@@ -85,7 +85,7 @@ def test_unknown_name_and_non_layer(two_node):
         History([Parameter(1.0)])
 
 
-def test_plot_writes_the_tutorials_figure(two_node, tmp_path):
+def test_plot_writes_the_chapters_figure(two_node, tmp_path):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

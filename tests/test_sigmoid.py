@@ -71,7 +71,7 @@ def test_each_sample_of_a_batch_gets_the_value_it_gets_alone():
     np.testing.assert_array_max_ulp(np.array([sigmoid(float(v)) for v in x]), sigmoid(x), maxulp=2)
 
 
-def test_tutorial_value():
+def test_value_at_one_half():
     assert Sigmoid()(0.5) == pytest.approx(0.6224593312018546, rel=1e-15)  # sigmoid(0.5)
 
 

@@ -18,6 +18,9 @@ If the registries cannot be reached, the exit status is 2 and the cache is
 left as it was: the docs then build without the in-page Python.
 
 Usage: ``python docs/_tools/fetch_runtime.py`` (stdlib only).
+
+The helpers that fetch a pinned package and verify its files (`npm_pack`,
+`extract`, `fill`, `main_for`) serve docs/_tools/fetch_font.py too.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import sys
 import tarfile
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,34 +126,48 @@ def check(path: Path, digest: str) -> None:
         raise VerificationError(f"{path.name}: sha256 is {found}, expected {digest}")
 
 
-def run(command: list[str], cwd: Path) -> None:
-    """Run a registry client; a failure means the registry was not reached."""
+def run(command: list[str], cwd: Path) -> str:
+    """Run a registry client; return what it printed. A failure: the registry was not reached."""
     try:
-        subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True)
+        done = subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True)
     except (OSError, subprocess.CalledProcessError) as error:
         output = getattr(error, "stderr", "") or str(error)
         last_lines = "\n".join(output.strip().splitlines()[-3:])
         raise FetchError(f"{' '.join(command[:4])} ... failed:\n{last_lines}") from None
+    return done.stdout
 
 
-def fetch_runtime(work: Path, into: Path) -> dict:
-    """Take the runtime files out of the npm package; return the lock file."""
+def npm_pack(package: str, work: Path) -> Path:
+    """Download an npm package (``name@version``) into ``work``; return its tarball."""
     # Few, short retries: offline, npm's defaults wait minutes before giving up.
     retries = [
         "--fetch-retries=1",
         "--fetch-retry-mintimeout=2000",
         "--fetch-retry-maxtimeout=5000",
     ]
-    run(["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--silent", *retries], cwd=work)
-    with tarfile.open(work / f"pyodide-{PYODIDE_VERSION}.tgz") as tar:
-        for name, digest in RUNTIME_SHA256.items():
+    printed = run(["npm", "pack", package, "--silent", *retries], cwd=work)
+    return work / printed.strip().splitlines()[-1]  # npm prints the tarball's name
+
+
+def extract(tarball: Path, files: dict[str, str], into: Path) -> None:
+    """Write the npm tarball's ``files`` (path in the package: sha256) into ``into``, verified.
+
+    Each file lands under its own name, without its folder.
+    """
+    with tarfile.open(tarball) as tar:
+        for name, digest in files.items():
             # Read by exact member name: nothing else in the archive is written.
             try:
                 data = tar.extractfile(f"package/{name}").read()
             except (KeyError, AttributeError):  # no such member, or not a file
                 raise VerificationError(f"the npm package has no file {name}") from None
-            (into / name).write_bytes(data)
-            check(into / name, digest)
+            (into / Path(name).name).write_bytes(data)
+            check(into / Path(name).name, digest)
+
+
+def fetch_runtime(work: Path, into: Path) -> dict:
+    """Take the runtime files out of the npm package; return the lock file."""
+    extract(npm_pack(f"pyodide@{PYODIDE_VERSION}", work), RUNTIME_SHA256, into)
     return json.loads((into / LOCK).read_text())
 
 
@@ -187,20 +205,31 @@ def fetch(cache: Path | None = None) -> list[str]:
     files = verify(cache)
     if files is not None:
         return files
+
+    def stage(work: Path, staged: Path) -> None:
+        fetch_packages(fetch_runtime(work, staged), work, staged)
+
+    fill(cache, stage)
+    files = verify(cache)
+    assert files is not None, "a fetched file went missing"
+    return files
+
+
+def fill(cache: Path, stage: Callable[[Path, Path], None]) -> None:
+    """Fill ``cache`` with what ``stage(work, staged)`` writes into ``staged``.
+
+    ``work`` is a scratch folder for downloads. The cache is replaced in one
+    rename, so an interrupted fetch leaves no half cache.
+    """
     cache.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache.parent) as temp:
         work, staged = Path(temp) / "work", Path(temp) / "staged"
         work.mkdir()
         staged.mkdir()
-        lock = fetch_runtime(work, staged)
-        fetch_packages(lock, work, staged)
-        # Fill the cache in one rename, so an interrupted fetch leaves no half cache.
+        stage(work, staged)
         if cache.exists():
             shutil.rmtree(cache)
         os.replace(staged, cache)
-    files = verify(cache)
-    assert files is not None, "a fetched file went missing"
-    return files
 
 
 def build_nanonet_wheel(dest: Path) -> Path:
@@ -218,19 +247,28 @@ def build_nanonet_wheel(dest: Path) -> Path:
     return wheel
 
 
-def main() -> int:
+def main_for(tool: str, what: str, fetch: Callable[[], list[str]], cache: Path) -> int:
+    """Run ``fetch`` for a command-line tool; return its exit status.
+
+    0: the cache is complete and verified; 1: a file failed verification;
+    2: a registry could not be reached (the cache is left as it was).
+    """
     try:
         files = fetch()
     except VerificationError as error:
-        print(f"fetch_runtime: verification FAILED: {error}", file=sys.stderr)
-        print(f"Nothing was used. To fetch afresh, delete {CACHE}", file=sys.stderr)
+        print(f"{tool}: verification FAILED: {error}", file=sys.stderr)
+        print(f"Nothing was used. To fetch afresh, delete {cache}", file=sys.stderr)
         return 1
     except FetchError as error:
-        print(f"fetch_runtime: could not fetch the in-page Python: {error}", file=sys.stderr)
+        print(f"{tool}: could not fetch {what}: {error}", file=sys.stderr)
         return 2
-    size = sum((CACHE / name).stat().st_size for name in files)
-    print(f"fetch_runtime: {len(files)} files verified in {CACHE} ({size / 1e6:.1f} MB)")
+    size = sum((cache / name).stat().st_size for name in files)
+    print(f"{tool}: {len(files)} files verified in {cache} ({size / 1e6:.1f} MB)")
     return 0
+
+
+def main() -> int:
+    return main_for("fetch_runtime", "the in-page Python", fetch, CACHE)
 
 
 if __name__ == "__main__":

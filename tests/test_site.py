@@ -1,0 +1,188 @@
+"""The built docs site: what its pages show, checked in the HTML that mkdocs writes.
+
+The site is built once per session (conftest's ``docs_site``); these tests
+skip without the ``docs`` extra.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html as html_module
+import importlib.util
+import json
+import re
+from urllib.parse import urlsplit
+
+from conftest import ROOT
+
+spec = importlib.util.spec_from_file_location("fetch_font", ROOT / "docs/_tools/fetch_font.py")
+fetch_font = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fetch_font)
+
+
+def text_of(html: str) -> str:
+    """The text of an HTML fragment: tags dropped, runs of white space made one space."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def test_the_layer_contract_is_a_definition_list(docs_site):
+    html = (docs_site / "custom-layers" / "index.html").read_text()
+    (contract,) = re.findall(r"<dl>(.*?)</dl>", html, re.DOTALL)
+    terms = [text_of(term) for term in re.findall(r"<dt>(.*?)</dt>", contract, re.DOTALL)]
+    assert terms == ["forward(x)", "backward(grad)"]
+    assert text_of(contract).count("computes the output from the input") == 1
+    assert ": computes" not in text_of(html)  # the Markdown syntax is gone
+
+
+def api_pages(site) -> dict[str, str]:
+    """Each API page's HTML, by module name."""
+    return {page.parent.name: page.read_text() for page in (site / "api").glob("*/index.html")}
+
+
+def signatures(html: str) -> list[str]:
+    """The text of every signature block on a page, as shown (line breaks kept)."""
+    blocks = re.findall(
+        r'<div class="language-python doc-signature highlight">(.*?)</div>', html, re.S
+    )
+    return [html_module.unescape(re.sub(r"<[^>]+>", "", block)).strip() for block in blocks]
+
+
+def test_a_class_signature_shows_the_constructors_parameters(docs_site):
+    pages = api_pages(docs_site)
+    assert (
+        "Linear(weight: float | None = None, *not_allowed: object, rng: object = None)"
+        in signatures(pages["linear"])
+    )
+    assert any(
+        s.startswith("Dense(\n") and "bias: bool = True" in s for s in signatures(pages["dense"])
+    )
+
+
+def test_long_signatures_wrap_one_parameter_a_line(docs_site):
+    (gradcheck,) = [
+        s for s in signatures(api_pages(docs_site)["gradcheck"]) if s.startswith("gradcheck(")
+    ]
+    lines = gradcheck.splitlines()
+    assert lines[0] == "gradcheck(" and lines[-1] == ") -> bool"
+    assert "    layer: Layer | Loss," in lines and "    raise_exception: bool = True," in lines
+    for page in api_pages(docs_site).values():
+        assert all(len(line) <= 80 for s in signatures(page) for line in s.splitlines())
+
+
+def test_the_contents_list_names_each_object_once(docs_site):
+    for module, html in api_pages(docs_site).items():
+        # The page's contents list, as the right-hand sidebar shows it.
+        toc = html[html.rindex('data-md-component="toc"') : html.index('class="md-content"')]
+        links = re.findall(r'<a href="#([\w.]+)" class="md-nav__link">', toc)
+        assert links, module
+        assert f"nanonet.{module}" not in links, f"{module}: the module repeats the page title"
+        assert len(links) == len(set(links)), module
+        # Each entry says what it is (class, meth, func, attr): names that repeat are told apart.
+        assert toc.count('class="doc-symbol doc-symbol-toc') == len(links), module
+
+
+def test_value_is_explained_and_every_signature_links_to_it(docs_site):
+    index = (docs_site / "api" / "index.html").read_text()
+    assert 'id="nanonet._checks.Value"' in index
+    assert "a float for one sample, a float64 array for a batch" in text_of(index)
+    linear = api_pages(docs_site)["linear"]
+    forward = linear[linear.index('id="nanonet.linear.Linear.forward"') :]
+    forward = forward[forward.index("doc-signature") :]
+    forward = forward[: forward.index("</code>")]
+    assert forward.count('href="../#nanonet._checks.Value">Value</a>') == 2  # x and the result
+
+
+def test_every_attribute_has_a_type(docs_site):
+    rows = 0
+    for module, html in api_pages(docs_site).items():
+        sections = re.findall(r'doc-section-title">Attributes:</span>.*?</table>', html, re.S)
+        for table in sections:
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]:
+                name, kind = (
+                    text_of(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[:2]
+                )
+                assert kind, f"{module}: attribute {name} has no type"
+                rows += 1
+    assert rows >= 20  # Parameter, Linear, Dense, Optimizer, ChainRule and Trace have them
+
+
+def test_fonts_come_from_the_site_and_the_math_font_is_there_when_cached(docs_site):
+    faces = 0
+    for css in docs_site.rglob("*.css"):
+        for face in re.findall(r"@font-face\s*\{(.*?)\}", css.read_text(), re.DOTALL):
+            for url in re.findall(r"url\(\s*[\"']?([^\"')]+)", face):
+                faces += 1
+                parts = urlsplit(url)
+                assert not parts.scheme and not parts.netloc and not url.startswith("/"), url
+                if fetch_font.verify() is not None:
+                    assert (css.parent / parts.path).is_file(), f"{css.name}: {url}"
+    assert faces == 1  # the math font, in extra.css; Material loads no fonts (font: false)
+    for page in docs_site.rglob("*.html"):
+        assert (
+            "fonts.googleapis" not in page.read_text() and "fonts.gstatic" not in page.read_text()
+        )
+    font = docs_site / "fonts" / fetch_font.FONT
+    if fetch_font.verify() is None:  # no cache: the site builds without it
+        assert not font.exists()
+    else:
+        pins = {path.split("/")[-1]: digest for path, digest in fetch_font.FILES.items()}
+        assert hashlib.sha256(font.read_bytes()).hexdigest() == pins[fetch_font.FONT]
+        assert "SIL Open Font License" in (docs_site / "fonts" / "LICENSE").read_text()
+
+
+def test_math_is_spaced_as_tex_spaces_it(docs_site):
+    formulas = [
+        formula
+        for page in docs_site.rglob("*.html")
+        for formula in re.findall(r"<math .*?</math>", page.read_text(), re.DOTALL)
+    ]
+    assert len(formulas) > 80
+    for formula in formulas:
+        # An operator between text pieces loses its space: names are \mathrm, not \text.
+        assert not re.search(r"</mtext><mo|</mo><mtext", formula), formula
+        assert "<mi>&#x027F6;</mi>" not in formula  # an arrow is a relation
+    tutorial = (docs_site / "tutorial" / "index.html").read_text()
+    cost = '<mi mathvariant="normal">out</mi><mo>&#x02212;</mo><mi mathvariant="normal">target</mi>'
+    assert (
+        f'<mo stretchy="false">&#x00028;</mo>{cost}<msup><mo stretchy="false">&#x00029;</mo>'
+        in (tutorial)
+    )  # (out - target)^2: plain parentheses, the square on the closing one
+
+
+def test_each_teaching_page_links_to_its_notebook_with_its_figures(docs_site):
+    spec = importlib.util.spec_from_file_location("notebook", ROOT / "docs/_tools/notebook.py")
+    notebook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(notebook)
+    pages = [p for p in (ROOT / "docs").rglob("*.md") if notebook.is_teaching_page(p.read_text())]
+    assert {page.stem for page in pages} >= {"tutorial", "batches", "custom-layers"}
+    assert sorted(p.name for p in (docs_site / "notebooks").iterdir()) == sorted(
+        f"{page.stem}.ipynb" for page in pages
+    )
+    for page in pages:
+        html = (docs_site / page.stem / "index.html").read_text()
+        after_title = html[html.index("</h1>") :]
+        first_paragraph = after_title[after_title.index("<p>") : after_title.index("</p>")]
+        assert f'download="{page.stem}.ipynb" href="../notebooks/{page.stem}.ipynb"' in (
+            first_paragraph
+        )
+        assert text_of(first_paragraph) == "Download this page as a Jupyter notebook"
+        shipped = json.loads((docs_site / "notebooks" / f"{page.stem}.ipynb").read_text())
+        assert (shipped["nbformat"], shipped["nbformat_minor"]) == (4, 5)
+        made = notebook.page_notebook(page)  # as tests/test_notebooks.py runs it
+        strip = [{k: v for k, v in c.items() if k != "attachments"} for c in shipped["cells"]]
+        assert [c["source"] for c in strip if c["cell_type"] == "code"] == [
+            c["source"] for c in made["cells"] if c["cell_type"] == "code"
+        ]
+    tutorial = json.loads((docs_site / "notebooks" / "tutorial.ipynb").read_text())
+    (figure,) = [c for c in tutorial["cells"] if "attachments" in c]
+    svg = base64.b64decode(figure["attachments"]["two_node-light.svg"]["image/svg+xml"])
+    assert svg.startswith(b"<?xml") and b"<svg" in svg
+    assert "](attachment:two_node-light.svg)" in "".join(figure["source"])
+    assert "only-dark" not in json.dumps(tutorial)
+
+
+def test_the_navigation_names_the_api_reference_once(docs_site):
+    html = (docs_site / "api" / "linear" / "index.html").read_text()
+    links = re.findall(r'<a href="([^"]*)" class="md-nav__link[^"]*">(.*?)</a>', html, re.DOTALL)
+    assert [href for href, text in links if text_of(text) == "API reference"] == ["../"]
