@@ -99,8 +99,8 @@ class Drawing:
     """A drawing of a network, made by `draw`: SVG text, shown by Jupyter.
 
     Attributes:
-        svg: The drawing, a complete SVG document as a str.
-        title: What it shows, in a few words (also the SVG's ``<title>``).
+        svg (str): The drawing, a complete SVG document.
+        title (str): What it shows, in a few words (also the SVG's ``<title>``).
 
     Examples:
         >>> from nanonet import Linear, Sigmoid, Sequential
