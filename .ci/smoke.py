@@ -13,7 +13,7 @@ load round trip, the licence files and metadata, and every example in the
 package's docstrings, which run with `doctest`.
 
 It imports nothing from ``tests/``: printed numbers are compared here as
-``outputs_match`` in ``tests/conftest.py`` compares them, to a relative
+``outputs_match`` in ``tests/support.py`` compares them, to a relative
 tolerance, so that an example may show a float in full on any CPU.
 """
 

@@ -6,8 +6,7 @@
   as the docs teach (no ``__slots__``, no registration).
 * ``example``: imports a script of ``examples/`` by name (they are scripts,
   not a package, and are not put on ``sys.path``).
-* ``outputs_match``: the comparison of printed output that the docs and
-  docstring tests use (numbers with a relative tolerance, the rest exact).
+* ``outputs_match``: support.outputs_match as a fixture.
 * ``docs_site``: the docs site, built once per session with ``mkdocs build
   --strict`` (skipped without the ``docs`` extra).
 """
@@ -17,7 +16,6 @@ from __future__ import annotations
 import importlib.util
 import math
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,46 +23,9 @@ from types import ModuleType, SimpleNamespace
 
 import numpy as np
 import pytest
+from support import ROOT, load, outputs_match
 
 from nanonet import Layer, Linear, Parameter, Sequential, Sigmoid
-
-ROOT = Path(__file__).resolve().parent.parent
-
-#: How far apart two printed numbers may be: the last digits of numpy's exp and
-#: tanh and of BLAS reductions depend on the CPU; 1e-9 leaves 6 digits to spare.
-RELATIVE_TOLERANCE = 1e-9
-
-# A number as Python and numpy print it; not part of a name such as "x1" or "0.weight".
-_NUMBER = re.compile(
-    r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])|(?<![\w.])-?(?:inf|nan)\b"
-)
-
-
-def _pieces(text: str) -> tuple[list[str], list[float]]:
-    """Split ``text`` into the text around the numbers and the numbers."""
-    lines = [line.rstrip() for line in text.splitlines()]
-    while lines and not lines[0]:
-        lines.pop(0)
-    while lines and not lines[-1]:
-        lines.pop()
-    text = "\n".join(lines)
-    return _NUMBER.split(text), [float(number) for number in _NUMBER.findall(text)]
-
-
-def outputs_match(expected: str, printed: str) -> bool:
-    """Whether ``printed`` is ``expected``, up to the last digits of its numbers.
-
-    Every number must agree to a relative tolerance of ``RELATIVE_TOLERANCE``;
-    everything else must be identical, indentation and spacing included. Only
-    trailing spaces at the ends of lines and blank lines at the start and the
-    end are ignored (Markdown editors strip them).
-    """
-    expected_text, expected_numbers = _pieces(expected)
-    printed_text, printed_numbers = _pieces(printed)
-    return expected_text == printed_text and all(
-        (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=RELATIVE_TOLERANCE)
-        for a, b in zip(expected_numbers, printed_numbers, strict=True)
-    )
 
 
 @pytest.fixture(name="outputs_match")
@@ -143,19 +104,12 @@ def example():
     """Import ``examples/<name>.py`` as a module, by path."""
     loaded: dict[str, ModuleType] = {}
 
-    def load(name: str) -> ModuleType:
+    def load_example(name: str) -> ModuleType:
         if name not in loaded:
-            spec = importlib.util.spec_from_file_location(
-                f"nanonet_example_{name}", ROOT / "examples" / f"{name}.py"
-            )
-            assert spec is not None and spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[spec.name] = module  # (dataclasses and pickling look modules up)
-            spec.loader.exec_module(module)
-            loaded[name] = module
+            loaded[name] = load(ROOT / "examples" / f"{name}.py", f"nanonet_example_{name}")
         return loaded[name]
 
-    return load
+    return load_example
 
 
 @pytest.fixture(scope="session")

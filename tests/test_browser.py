@@ -26,9 +26,16 @@ from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 import pytest
-from conftest import ROOT, outputs_match
-from test_docs import runnable
-from test_pyodide import RUNNABLE, fetch_runtime
+from support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    RUNNABLE,
+    load,
+    outputs_match,
+    require_or_skip,
+    runnable,
+)
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -37,25 +44,19 @@ except ImportError:  # the browser extra is not installed: the tests skip
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("NANONET_CHROMIUM", "/usr/bin/chromium")
+fetch_runtime = load(ROOT / "docs/_tools/fetch_runtime.py")
 TUTORIAL = ROOT / "docs" / "tutorial.md"
 NOT_INCLUDED = "The in-page Python was not included in this build; see README."
 LOAD_TIMEOUT = 120_000  # ms: loading Python on a busy 2-core machine, then running
 
 
-def require_or_skip(reason: str) -> None:
-    if os.environ.get("NANONET_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (NANONET_REQUIRE_BROWSER=1)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def site(request) -> Path:
-    """The docs site, built with the in-page Python (conftest's docs_site)."""
+    """The docs site, built with the in-page Python (the docs_site fixture)."""
     if fetch_runtime.verify() is None:
-        require_or_skip("no Pyodide runtime: run python docs/_tools/fetch_runtime.py")
+        require_or_skip("browser", "no Pyodide runtime: run python docs/_tools/fetch_runtime.py")
     if importlib.util.find_spec("material") is None:
-        require_or_skip("the docs extra is not installed")
+        require_or_skip("browser", "the docs extra is not installed")
     return request.getfixturevalue("docs_site")
 
 
@@ -84,19 +85,14 @@ def server(site):
 @pytest.fixture(scope="module")
 def browser():
     if sync_playwright is None:
-        require_or_skip("Playwright is not installed (the browser extra)")
+        require_or_skip("browser", "Playwright is not installed (the browser extra)")
     if not Path(CHROMIUM).exists():
-        require_or_skip(f"no Chromium at {CHROMIUM}")
+        require_or_skip("browser", f"no Chromium at {CHROMIUM}")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
+                *CHROMIUM_ARGS,
                 # Belt and braces: no outside host resolves, whatever the page asks.
                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
             ],

@@ -27,79 +27,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import DOCS, PAGES, ROOT, RUNNABLE, blocks, load, requirements, runnable
 
 import nanonet
-
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
-PAGES = sorted(DOCS.rglob("*.md"))
-FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+)(?P<lang>[\w-]*)(?P<attrs>[^\n]*)$")
-SNIPPET = re.compile(
-    r'^(?P<indent> *)--8<-- "(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"$', re.MULTILINE
-)
-FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?)\n---\n", re.DOTALL)
-REQUIRES = re.compile(r"^requires:\s*\[(?P<names>[^\]]*)\]\s*$", re.MULTILINE)
-
-
-def snippet(path: str, section: str | None) -> str:
-    """The text pymdownx.snippets puts in place of ``--8<-- "path:section"``."""
-    lines = (ROOT / path).read_text().splitlines()
-    if section:
-        start = lines.index(f"# --8<-- [start:{section}]")
-        end = lines.index(f"# --8<-- [end:{section}]")
-        lines = lines[start + 1 : end]
-    return "\n".join(line for line in lines if "--8<-- [" not in line)
-
-
-TAB = re.compile(r'^=== "(?P<label>[^"]+)"')
-
-
-def blocks(page: Path) -> list[dict]:
-    """The fenced blocks of a page: language, attributes, code, and the content tab it is in."""
-    found, lines, i, tab = [], page.read_text().splitlines(), 0, None
-    while i < len(lines):
-        if TAB.match(lines[i]):
-            tab = TAB.match(lines[i])["label"]
-        elif lines[i] and not lines[i].startswith(" "):
-            tab = None  # text at the margin ends a set of tabs
-        match = FENCE.match(lines[i])
-        if not match or not match["lang"] and not match["attrs"].strip():
-            i += 1
-            continue
-        indent, fence = len(match["indent"]), match["fence"]
-        body, i = [], i + 1
-        while not lines[i].strip() == fence:
-            body.append(lines[i][indent:])
-            i += 1
-        code = "\n".join(body)
-        if "--8<--" in code:
-            code = SNIPPET.sub(lambda m: snippet(m["path"], m["section"]), code)
-        in_tab = tab if indent >= 4 else None
-        found.append(
-            {"lang": match["lang"], "attrs": match["attrs"], "code": code, "line": i, "tab": in_tab}
-        )
-        i += 1
-    return found
-
-
-def runnable(page: Path) -> list[tuple[dict, dict | None]]:
-    """The python blocks the tests run, each with the Output block that follows it (or None)."""
-    page_blocks = blocks(page)
-    found = []
-    for index, block in enumerate(page_blocks):
-        if block["lang"] != "python" or ".no-test" in block["attrs"]:
-            continue
-        following = page_blocks[index + 1] if index + 1 < len(page_blocks) else None
-        is_output = following is not None and 'title="Output"' in following["attrs"]
-        found.append((block, following if is_output else None))
-    return found
-
-
-def requirements(page: Path) -> list[str]:
-    """The modules a page needs beyond nanonet and numpy: its front matter's ``requires: [...]``."""
-    front = FRONT_MATTER.match(page.read_text())
-    listed = REQUIRES.search(front["yaml"]) if front else None
-    return [name.strip() for name in listed["names"].split(",") if name.strip()] if listed else []
 
 
 def import_requirements(page: Path) -> None:
@@ -294,11 +224,9 @@ def test_mkdocs_config_is_offline():
 
 def test_a_teaching_pages_notebook_holds_the_blocks_the_tests_run_and_their_outputs():
     """docs/_tools/notebook.py reads a page its own way; it must agree with `runnable`."""
-    spec = importlib.util.spec_from_file_location("notebook", ROOT / "docs/_tools/notebook.py")
-    notebook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(notebook)
+    notebook = load(ROOT / "docs/_tools/notebook.py")
     teaching = [page for page in PAGES if notebook.is_teaching_page(page.read_text())]
-    assert teaching
+    assert teaching == RUNNABLE
     for page in teaching:
         code = [c for c in notebook.page_notebook(page)["cells"] if c["cell_type"] == "code"]
         expected = runnable(page)

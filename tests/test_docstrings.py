@@ -1,7 +1,7 @@
 """The examples in nanonet's docstrings run and print what they show.
 
 They run with `doctest`, but printed numbers are compared as the docs pages'
-outputs are (see ``outputs_match`` in conftest.py): to a relative tolerance
+outputs are (see ``outputs_match`` in support.py): to a relative tolerance
 of 1e-9, and the rest of the text exactly. That way an example may show a
 float in full and still pass on a CPU whose ``exp`` differs in the last bit.
 """

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import CHROMIUM, CHROMIUM_ARGS, require_or_skip
 
 from nanonet import (
     CrossEntropyLoss,
@@ -39,7 +40,6 @@ from nanonet import (
 
 SVG = "{http://www.w3.org/2000/svg}"
 CHAPTER_NAMES = ["s0", "x1", "s1", "x2", "s2", "out"]
-CHROMIUM = os.environ.get("NANONET_CHROMIUM", "/usr/bin/chromium")
 
 
 class Picture:
@@ -401,9 +401,7 @@ def _chromium():
         if Path(CHROMIUM).exists():
             return sync_playwright
         reason = f"no Chromium at {CHROMIUM}"
-    if os.environ.get("NANONET_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (NANONET_REQUIRE_BROWSER=1)")
-    pytest.skip(reason)
+    require_or_skip("browser", reason)
 
 
 # Material's text and background colours, light and slate (dark).
@@ -472,14 +470,7 @@ def test_the_drawing_renders_legibly_in_chromium_light_and_dark(chapter_drawing,
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
+            args=CHROMIUM_ARGS,
         )
         try:
             for scheme, (text, background) in PAGES.items():

@@ -7,23 +7,19 @@ made-up files with their own pinned sha256, no network.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import logging
 import re
 from types import SimpleNamespace
 
 import pytest
-from conftest import ROOT
+from support import ROOT, load
 
 
 @pytest.fixture(scope="module")
 def hook():
     pytest.importorskip("mkdocs")
     pytest.importorskip("latex2mathml")
-    spec = importlib.util.spec_from_file_location("mathml", ROOT / "docs/_hooks/mathml.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load(ROOT / "docs/_hooks/mathml.py")
 
 
 def mathml(hook, latex: str) -> str:

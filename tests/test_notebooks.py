@@ -5,7 +5,7 @@ true``, as the docs build does for the site's download links. Here each is
 written to a temporary folder, validated against the nbformat schema, run
 in a new kernel (nbclient and ipykernel, the ``notebooks`` extra; figures
 headless, with matplotlib's Agg backend), and every cell that shows an
-output on the page must print that output again (conftest's outputs_match)
+output on the page must print that output again (support.outputs_match)
 without an error.
 
 Without the ``notebooks`` extra these tests skip, unless
@@ -14,28 +14,16 @@ NANONET_REQUIRE_NOTEBOOKS=1 (as in CI): then they fail.
 
 from __future__ import annotations
 
-import importlib.util
-import os
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from support import ROOT, RUNNABLE, load, require_or_skip
 
-spec = importlib.util.spec_from_file_location("notebook", ROOT / "docs/_tools/notebook.py")
-notebook = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(notebook)
+notebook = load(ROOT / "docs/_tools/notebook.py")
 
 pytestmark = pytest.mark.notebooks
 
-PAGES = sorted(
-    page for page in (ROOT / "docs").rglob("*.md") if notebook.is_teaching_page(page.read_text())
-)
-
-
-def require_or_skip(reason: str) -> None:
-    if os.environ.get("NANONET_REQUIRE_NOTEBOOKS") == "1":
-        pytest.fail(f"{reason} (NANONET_REQUIRE_NOTEBOOKS=1)")
-    pytest.skip(reason)
+PAGES = RUNNABLE  # the teaching pages, which have a notebook each
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +34,7 @@ def jupyter():
         import nbclient
         import nbformat
     except ImportError as error:
-        require_or_skip(f"the notebooks extra is not installed ({error.name})")
+        require_or_skip("notebooks", f"the notebooks extra is not installed ({error.name})")
     return nbformat, nbclient
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import email
 import importlib.util
-import os
 import re
 import shutil
 import subprocess
@@ -24,14 +23,13 @@ import sys
 import tarfile
 import zipfile
 from email.message import Message
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from support import ROOT, require_or_skip
 
 import nanonet
 
-ROOT = Path(__file__).resolve().parent.parent
 VERSION = nanonet.__version__
 DIST_INFO = f"nanonet-{VERSION}.dist-info"
 
@@ -46,19 +44,14 @@ SDIST_TOP = {
 GATHERED = {"__pycache__", ".venv", ".cache", "site", "dist", "build", ".pytest_cache"}
 
 
-def require_or_skip(reason: str) -> None:
-    if os.environ.get("NANONET_REQUIRE_BUILD") == "1":
-        pytest.fail(f"{reason} (NANONET_REQUIRE_BUILD=1)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The sdist built from the checkout and the wheel built from that sdist."""
     missing = [name for name in ("build", "hatchling") if importlib.util.find_spec(name) is None]
     if missing:
         require_or_skip(
-            f'building needs {" and ".join(missing)}: python -m pip install -e ".[release]"'
+            "build",
+            f'building needs {" and ".join(missing)}: python -m pip install -e ".[release]"',
         )
     out = tmp_path_factory.mktemp("dist")
     command = [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)]

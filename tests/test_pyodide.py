@@ -6,7 +6,7 @@ build copies into the site) run under Node, with the same runner
 (docs/run/runner.py), every runnable block of every page marked
 ``runnable: true``, in page order, one namespace per page, and each printed
 output is compared with the page's static Output block, as the docs tests
-compare them (conftest's outputs_match).
+compare them (support.outputs_match).
 
 Without the runtime cache or Node these tests skip, unless
 NANONET_REQUIRE_PYODIDE=1 (as in CI): then they fail.
@@ -14,42 +14,17 @@ NANONET_REQUIRE_PYODIDE=1 (as in CI): then they fail.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, outputs_match
-from test_docs import PAGES, runnable
+from support import ROOT, RUNNABLE, load, outputs_match, require_or_skip, runnable
 
-spec = importlib.util.spec_from_file_location(
-    "fetch_runtime", ROOT / "docs/_tools/fetch_runtime.py"
-)
-fetch_runtime = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(fetch_runtime)
+fetch_runtime = load(ROOT / "docs/_tools/fetch_runtime.py")
 
 pytestmark = pytest.mark.pyodide
-
-FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
-
-
-def is_runnable(page: Path) -> bool:
-    """True if the page's front matter says ``runnable: true``."""
-    front = FRONT_MATTER.match(page.read_text())
-    return bool(front and re.search(r"^runnable:\s*true\s*$", front[1], re.MULTILINE))
-
-
-RUNNABLE = [page for page in PAGES if is_runnable(page)]
-
-
-def require_or_skip(reason: str) -> None:
-    if os.environ.get("NANONET_REQUIRE_PYODIDE") == "1":
-        pytest.fail(f"{reason} (NANONET_REQUIRE_PYODIDE=1)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +35,10 @@ def run_in_pyodide(tmp_path_factory):
     each page, each block's ``{"stdout", "status", "text"}``.
     """
     if fetch_runtime.verify() is None:
-        require_or_skip("no Pyodide runtime: run python docs/_tools/fetch_runtime.py")
+        require_or_skip("pyodide", "no Pyodide runtime: run python docs/_tools/fetch_runtime.py")
     node = shutil.which("node")
     if node is None:
-        require_or_skip("Node is not installed")
+        require_or_skip("pyodide", "Node is not installed")
     wheel = fetch_runtime.build_nanonet_wheel(tmp_path_factory.mktemp("wheel"))
 
     def run(pages: list[list[str]]) -> list[list[dict]]:

@@ -6,13 +6,13 @@ No network and no real runtime here: a fake cache with its own pinned sha256.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 from types import SimpleNamespace
 
 import pytest
-from conftest import ROOT
-from test_pyodide import fetch_runtime
+from support import ROOT, load
+
+fetch_runtime = load(ROOT / "docs/_tools/fetch_runtime.py")
 
 
 def sha256(data: bytes) -> str:
@@ -73,12 +73,7 @@ def test_an_unreachable_registry_is_not_a_verification_failure(tmp_path, monkeyp
 @pytest.fixture
 def hook(monkeypatch):
     pytest.importorskip("mkdocs")
-    spec = importlib.util.spec_from_file_location(
-        "run_buttons", ROOT / "docs/_hooks/run_buttons.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load(ROOT / "docs/_hooks/run_buttons.py")
 
 
 HTML = (

@@ -9,16 +9,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import html as html_module
-import importlib.util
 import json
 import re
 from urllib.parse import urlsplit
 
-from conftest import ROOT
+from support import ROOT, RUNNABLE, load
 
-spec = importlib.util.spec_from_file_location("fetch_font", ROOT / "docs/_tools/fetch_font.py")
-fetch_font = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(fetch_font)
+fetch_font = load(ROOT / "docs/_tools/fetch_font.py")
 
 
 def text_of(html: str) -> str:
@@ -151,10 +148,8 @@ def test_math_is_spaced_as_tex_spaces_it(docs_site):
 
 
 def test_each_teaching_page_links_to_its_notebook_with_its_figures(docs_site):
-    spec = importlib.util.spec_from_file_location("notebook", ROOT / "docs/_tools/notebook.py")
-    notebook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(notebook)
-    pages = [p for p in (ROOT / "docs").rglob("*.md") if notebook.is_teaching_page(p.read_text())]
+    notebook = load(ROOT / "docs/_tools/notebook.py")
+    pages = RUNNABLE
     assert {page.stem for page in pages} >= {"tutorial", "batches", "custom-layers"}
     assert sorted(p.name for p in (docs_site / "notebooks").iterdir()) == sorted(
         f"{page.stem}.ipynb" for page in pages
