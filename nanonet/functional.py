@@ -104,8 +104,8 @@ def log_softmax(x: object, axis: int = -1) -> np.ndarray:
     """
     if not isinstance(x, np.ndarray):
         x = np.asarray(as_value(x, "x"))
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = x - x.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 def softmax(x: object, axis: int = -1) -> np.ndarray:

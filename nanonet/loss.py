@@ -222,7 +222,7 @@ class CrossEntropyLoss(Loss):
         self.log_probabilities = log_softmax(prediction)
         labels = np.asarray(target)
         self.at_labels = (np.arange(labels.size), labels) if labels.ndim else (labels,)
-        return -float(np.mean(self.log_probabilities[self.at_labels]))
+        return -float(self.log_probabilities[self.at_labels].mean())
 
     def backward(self) -> Value:
         """Return ``(softmax(logits) - one_hot(labels)) / N``."""
