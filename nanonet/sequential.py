@@ -67,7 +67,7 @@ class Sequential(Layer):
             x = layer.forward(x)
             if type(x) is not float and (type(x) is not np.ndarray or x.dtype is not FLOAT64):
                 x = self._checked(x, layer, "forward")
-        self._output_shape = x.shape if isinstance(x, np.ndarray) else ()
+        self._output_shape = () if type(x) is float else x.shape  # (x: a float or an array)
         return x
 
     def backward(self, grad: Value) -> Value:
