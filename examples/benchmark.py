@@ -27,7 +27,7 @@ script a few times to see how the medians themselves move.
     PyTorch (float64, one thread).
 
 Optional rows, when the packages are installed (they are not nanonet
-dependencies): micrograd (with a sigmoid op added the micrograd way) and
+dependencies; python -m pip install -e ".[bench]" installs both): micrograd (with a sigmoid op added the micrograd way) and
 PyTorch (autograd on scalar tensors; torch.nn with torch.optim.SGD; float64
 on 2 threads for batches, 1 thread for the network of (c)). PyTorch's rows
 in (a) and (b) run after everything else, in rounds of their own with the
@@ -40,7 +40,7 @@ parameters' size; and the time of ``import nanonet`` against
 ``import numpy``, each in a fresh interpreter. Reductions use einsum rather
 than BLAS (np.dot), whose threads stall when the other core is busy.
 
-Run:  python examples/benchmark.py            (a few minutes)
+Run:  python examples/benchmark.py            (about 20 seconds)
       python examples/benchmark.py --quick    (a few seconds; a smoke test)
 """
 

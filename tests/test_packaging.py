@@ -141,7 +141,7 @@ def test_name_version_and_summary(metadata):
 def test_the_base_install_requires_numpy_only(metadata):
     requirements = metadata.get_all("Requires-Dist")
     assert [req for req in requirements if "extra ==" not in req] == ["numpy>=1.24"]
-    extras = {"plot", "test", "lint", "docs", "browser", "notebooks", "compare", "release"}
+    extras = {"plot", "test", "lint", "docs", "browser", "notebooks", "compare", "bench", "release"}
     assert set(metadata.get_all("Provides-Extra")) == extras
     assert metadata["Requires-Python"] == ">=3.10"
 
