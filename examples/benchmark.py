@@ -27,9 +27,10 @@ script a few times to see how the medians themselves move.
     PyTorch (float64, one thread).
 
 Optional rows, when the packages are installed (they are not nanonet
-dependencies; python -m pip install -e ".[bench]" installs both): micrograd (with a sigmoid op added the micrograd way) and
-PyTorch (autograd on scalar tensors; torch.nn with torch.optim.SGD; float64
-on 2 threads for batches, 1 thread for the network of (c)). PyTorch's rows
+dependencies; python -m pip install -e ".[bench]" installs both): micrograd
+(with a sigmoid op added the micrograd way) and PyTorch (autograd on scalar
+tensors; torch.nn with torch.optim.SGD; float64 on 2 threads for batches,
+1 thread for the network of (c)). PyTorch's rows
 in (a) and (b) run after everything else, in rounds of their own with the
 reference: its worker threads and large allocations would otherwise disturb
 the implementations measured after it.
