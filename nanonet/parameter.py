@@ -102,7 +102,7 @@ class Parameter:
     def zero_grad(self) -> None:
         """Reset the gradient to zero (a new zero of the value's shape)."""
         value = self._value
-        self.grad = 0.0 if type(value) is float else np.zeros(value.shape)
+        self.grad = 0.0 if type(value) is float else np.zeros(shape_of(value))
         self.grad_resets += 1
 
     def __repr__(self) -> str:

@@ -33,6 +33,10 @@ class Sequential(Layer):
 
     Raises:
         TypeError: If one of ``layers`` is not a Layer.
+        ValueError: If the same layer object comes twice, here or inside a
+            layer given (``act = Sigmoid()`` used at two places): a layer
+            keeps what its forward saw for its backward, so each place in
+            the chain needs a layer of its own.
 
     Examples:
         The chapter's two-node network:
@@ -56,6 +60,7 @@ class Sequential(Layer):
                     f"Sequential takes Layers, but argument {index} is a "
                     f"{type(layer).__name__}: {layer!r}"
                 )
+        _refuse_repeated_layers(layers)
         self._layers = layers
         self._reversed = layers[::-1]  # the order of the backward pass
         self._output_shape: tuple[int, ...] | None = None  # None: no forward to go back through
@@ -67,7 +72,7 @@ class Sequential(Layer):
             x = layer.forward(x)
             if type(x) is not float and (type(x) is not np.ndarray or x.dtype is not FLOAT64):
                 x = self._checked(x, layer, "forward")
-        self._output_shape = () if type(x) is float else x.shape  # (x: a float or an array)
+        self._output_shape = () if type(x) is float else shape_of(x)
         return x
 
     def backward(self, grad: Value) -> Value:
@@ -171,3 +176,26 @@ class Sequential(Layer):
                 f"this Sequential has {len(self._layers)} layers (0 to "
                 f"{len(self._layers) - 1}), so there is no layer {index}"
             ) from None
+
+
+def _refuse_repeated_layers(layers: tuple[Layer, ...]) -> None:
+    """Raise if one layer object sits at two places among ``layers`` and their sublayers."""
+    places: dict[int, str] = {}
+    for place, layer in _places(layers):
+        if id(layer) in places:
+            name = type(layer).__name__
+            raise ValueError(
+                f"Sequential got the same {name} object at two places, layer "
+                f"{places[id(layer)]} and layer {place}: a layer keeps what its forward saw "
+                "for its backward, so the second use would overwrite the first and the "
+                f"gradients would be wrong. Create one layer for each place (two {name} layers)"
+            )
+        places[id(layer)] = place
+
+
+def _places(layers: tuple[Layer, ...], prefix: str = "") -> Iterator[tuple[str, Layer]]:
+    """Each layer and each of its sublayers, in reading order, with its place: "2", "2.0", ..."""
+    for index, layer in enumerate(layers):
+        place = f"{prefix}{index}"
+        yield place, layer
+        yield from _places(tuple(layer.children()), f"{place}.")

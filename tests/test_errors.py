@@ -115,6 +115,27 @@ def test_sequential_takes_only_layers(bad):
         Sequential(*bad)
 
 
+def test_sequential_refuses_one_layer_object_at_two_places(two_node):
+    """`act = Sigmoid()` used twice: its second forward overwrites what the first kept for
+    backward, so the gradients would be silently wrong (gradcheck fails on such a model)."""
+    act, weight = Sigmoid(), Linear(2.0)
+    with pytest.raises(ValueError, match=r"same Sigmoid object at two places, layer 1 and layer 3"):
+        Sequential(weight, act, Linear(1.0), act, Linear(0.5))
+    with pytest.raises(ValueError, match=r"same Linear object at two places, layer 0 and layer 2"):
+        Sequential(weight, Sigmoid(), weight)
+    # inside a nested Sequential too, named by its path as in the parameters' names
+    with pytest.raises(
+        ValueError, match=r"same Sigmoid object at two places, layer 0\.1 and layer 1"
+    ):
+        Sequential(Sequential(Linear(1.0), act), act)
+    with pytest.raises(ValueError, match=r"Create one layer for each place \(two Sigmoid layers\)"):
+        Sequential(act, act)
+    # two layers of the same class are of course fine, and so is reusing a model's layers
+    # in a new Sequential once the old one is no longer used
+    model = two_node()
+    assert len(Sequential(*model)) == 5
+
+
 @pytest.mark.parametrize("bad", [[1.0, 2.0], ["w"], [Linear(1.0)], [(1, Parameter(1.0))]], ids=repr)
 def test_sgd_takes_only_parameters(bad):
     with pytest.raises(TypeError, match="SGD expects Parameters, but item"):
