@@ -79,8 +79,8 @@ def as_value(value: object, name: str) -> Value:
 
     Returns:
         A Python float for a number or a 0-d array; a float64 numpy array
-        for anything with one or more dimensions. A float64 array is
-        returned as is, never copied.
+            for anything with one or more dimensions. A float64 array is
+            returned as is, never copied.
 
     Raises:
         TypeError: If ``value`` is not a real number or an array of them

@@ -172,8 +172,8 @@ def draw(
         digits: Significant digits of every number (None: all of them).
 
     Returns:
-        A `Drawing`: ``.svg`` is the text, ``.save(path)`` writes it, and
-        Jupyter shows it as a picture.
+        The picture, a `Drawing`. Its ``.svg`` is the text, ``.save(path)``
+            writes it, and Jupyter shows it as a picture.
 
     Raises:
         TypeError: If ``model`` is not a Layer, a layer's ``symbol`` is not

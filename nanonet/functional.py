@@ -30,7 +30,8 @@ def sigmoid(x: object) -> Value:
         x: A real number, or an array (or nested list) of real numbers.
 
     Returns:
-        sigmoid(x): a float for a number, a new float64 array for an array.
+        The sigmoid of ``x``, a float for a number, a new float64 array for
+            an array.
 
     Raises:
         TypeError: If ``x`` is not a real number or an array of them.

@@ -67,7 +67,7 @@ class Layer:
 
         Returns:
             The layer's output: a float for a number, an array for an array
-            (a numpy scalar that ``forward`` returns becomes a float).
+                (a numpy scalar that ``forward`` returns becomes a float).
 
         Raises:
             TypeError: If ``x`` is not a real number or an array of them.
@@ -101,7 +101,7 @@ class Layer:
 
         Returns:
             dC/d(input), shaped like the last forward's input. As a side
-            effect, dC/d(parameter) is added to each parameter's ``.grad``.
+                effect, dC/d(parameter) is added to each parameter's ``.grad``.
         """
         raise NotImplementedError(f"{type(self).__name__} must implement backward(grad)")
 
@@ -215,9 +215,9 @@ class Layer:
                 loaded and the others are reported in the return value.
 
         Returns:
-            ``(missing_keys, unexpected_keys)``: the layer's parameter names
-            absent from ``state``, and the names in ``state`` the layer does
-            not have.
+            The pair ``(missing_keys, unexpected_keys)``, the layer's parameter
+                names absent from ``state`` and the names in ``state`` the layer
+                does not have.
 
         Raises:
             TypeError: If ``state`` is not a mapping.

@@ -428,8 +428,8 @@ class Trace:
             rtol: How close (relative) a number must be to a factor.
 
         Returns:
-            A `Check`: true when your factors are the chain's; its text
-            says what is wrong, in the chain's terms.
+            A `Check`, true when your factors are the chain's. Its text
+                says what is wrong, in the chain's terms.
 
         Raises:
             ValueError: If there is no such parameter (the message lists the
@@ -518,8 +518,8 @@ def trace(
             ``rows`` and ``chains`` keep every digit.
 
     Returns:
-        A `Trace`: ``print`` it for aligned tables, read ``rows`` and
-        ``chains`` as data; Jupyter shows it as HTML tables.
+        A `Trace`. ``print`` it for aligned tables, read ``rows`` and
+            ``chains`` as data; Jupyter shows it as HTML tables.
 
     Raises:
         TypeError: If ``model`` is not a Layer (and errors of the forward

@@ -104,6 +104,19 @@ def test_every_attribute_has_a_type(docs_site):
     assert rows >= 20  # Parameter, Linear, Dense, Optimizer, ChainRule and Trace have them
 
 
+def test_a_return_value_is_one_row_unless_its_items_are_named(docs_site):
+    """A Returns text that runs on over several lines stays one value: its continuation lines
+    are indented. (Unindented, griffe reads each line as one more value, with a made-up type.)"""
+    tables = 0
+    for module, html in api_pages(docs_site).items():
+        for table in re.findall(r'doc-section-title">Returns:</span>.*?</table>', html, re.S):
+            header, *rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+            named = "Name" in text_of(header)
+            assert named or len(rows) == 1, f"{module}: a Returns table of {len(rows)} rows"
+            tables += 1
+    assert tables >= 15
+
+
 def test_fonts_come_from_the_site_and_the_math_font_is_there_when_cached(docs_site):
     faces = 0
     for css in docs_site.rglob("*.css"):
