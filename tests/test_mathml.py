@@ -35,11 +35,33 @@ def test_an_arrow_is_a_relation_with_space_around_it(hook):
     assert "<mo>&#x02190;</mo>" in mathml(hook, r"w \leftarrow w")  # already an operator
 
 
-def test_a_slash_has_no_space_around_it(hook):
+def test_a_slash_has_no_space_around_it_and_partial_is_a_symbol(hook):
     assert mathml(hook, r"\partial C / \partial w") == (
-        '<mo>&#x02202;</mo><mi>C</mi><mo lspace="0" rspace="0">&#x0002F;</mo>'
-        "<mo>&#x02202;</mo><mi>w</mi>"
+        '<mi>&#x02202;</mi><mi>C</mi><mo lspace="0" rspace="0">&#x0002F;</mo>'
+        "<mi>&#x02202;</mi><mi>w</mi>"
     )
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        # a thin space between a function name and its argument, as TeX sets log p ...
+        (r"\log p", '<mi>log</mi><mspace width="0.1667em"></mspace><mi>p</mi>'),
+        (r"\exp x", '<mi>exp</mi><mspace width="0.1667em"></mspace><mi>x</mi>'),
+        # ... but none before a bracket, nor inside a subscript's base
+        (r"\log(p)", '<mi>log</mi><mo stretchy="false">&#x00028;</mo><mi>p</mi>'),
+        (r"\max_i x_i", "<msub><mi>max</mi><mi>i</mi></msub><msub><mi>x</mi><mi>i</mi></msub>"),
+        # max is a name like log, not an operator spaced as in a + b
+        (r"\max(x, 0)", '<mi>max</mi><mo stretchy="false">&#x00028;</mo><mi>x</mi>'),
+    ],
+)
+def test_a_function_name_is_spaced_as_in_tex(hook, latex, expected):
+    assert mathml(hook, latex).startswith(expected)
+
+
+def test_bars_around_a_value_have_no_space_of_their_own(hook):
+    bar = '<mo stretchy="false" lspace="0" rspace="0">&#x0007C;</mo>'
+    assert mathml(hook, r"|p - t|") == f"{bar}<mi>p</mi><mo>&#x02212;</mo><mi>t</mi>{bar}"
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,22 @@ CLOSING = {")", "]", "}", "|", "\u2016", "\u27e9", "!", "\u2032"}
 # what screen readers read as a word, and keeps the font's spacing.
 UPRIGHT_WORD = re.compile(r'<mrow>((?:<mi mathvariant="normal">[^<]+</mi>){2,})</mrow>')
 UPRIGHT_LETTER = re.compile(r'<mi mathvariant="normal">([^<]+)</mi>')
+# \partial comes out as an operator, <mo>, which the browser spaces after a slash
+# (dC/ dw); in TeX it is an ordinary symbol, like a letter.
+PARTIAL = re.compile(r"<mo>&#x02202;</mo>")
+# \max and \min come out as operators too, spaced as in a + b: "y =  max (x, 0)". In
+# TeX they are function names, like \log: <mi>.
+OPERATOR_NAME = re.compile(r"<mo>(max|min|sup|inf)</mo>")
+# A function name (\log, \exp, \max, ...) before its argument: TeX puts a thin space
+# between them (log p), but none before a bracket (log(p)). The browser puts none.
+FUNCTION = re.compile(
+    r"(?<!<msub>)(?<!<msup>)(?<!<munder>)"  # (not the base of a subscript, as in \max_i)
+    r"(<mi>(?:log|ln|exp|sin|cos|tan|sinh|cosh|tanh|max|min|sup|inf)</mi>)"
+    r"(?!<mo stretchy=\"false\">&#x0002[89];|<mo stretchy=\"false\">&#x0005B;|</)"
+)
+# |x| comes out as two operators, spaced as in a | b: "( | p - t | )". In TeX a bar
+# used as a bracket has no space around it.
+BAR = re.compile(r'<mo stretchy="false">&#x0007C;</mo>')
 
 
 def sign(match: re.Match) -> str:
@@ -64,10 +80,15 @@ def sign(match: re.Match) -> str:
 
 
 def tidy(mathml: str) -> str:
-    """Mark up arrows, slashes, signs and upright words as TeX spaces them."""
+    """Mark up arrows, slashes, signs, ∂, function names, bars and upright words as TeX
+    spaces them."""
     mathml = ARROW_AS_NAME.sub(r"<mo>\1</mo>", mathml)
     mathml = SLASH.sub('<mo lspace="0" rspace="0">&#x0002F;</mo>', mathml)
     mathml = SIGN.sub(sign, mathml)
+    mathml = PARTIAL.sub("<mi>&#x02202;</mi>", mathml)
+    mathml = OPERATOR_NAME.sub(r"<mi>\1</mi>", mathml)
+    mathml = FUNCTION.sub(r'\1<mspace width="0.1667em"></mspace>', mathml)
+    mathml = BAR.sub('<mo stretchy="false" lspace="0" rspace="0">&#x0007C;</mo>', mathml)
     return UPRIGHT_WORD.sub(
         lambda m: f'<mi mathvariant="normal">{"".join(UPRIGHT_LETTER.findall(m[1]))}</mi>',
         mathml,
