@@ -33,10 +33,10 @@ class Sequential(Layer):
 
     Raises:
         TypeError: If one of ``layers`` is not a Layer.
-        ValueError: If the same layer object comes twice, here or inside a
-            layer given (``act = Sigmoid()`` used at two places): a layer
-            keeps what its forward saw for its backward, so each place in
-            the chain needs a layer of its own.
+        ValueError: If the same layer object comes twice in the chain, or
+            in a Sequential inside it (``act = Sigmoid()`` used at two
+            places): a layer keeps what its forward saw for its backward, so
+            each place in the chain needs a layer of its own.
 
     Examples:
         The chapter's two-node network:
@@ -179,7 +179,7 @@ class Sequential(Layer):
 
 
 def _refuse_repeated_layers(layers: tuple[Layer, ...]) -> None:
-    """Raise if one layer object sits at two places among ``layers`` and their sublayers."""
+    """Raise if one layer object sits at two places of the chain (nested chains included)."""
     places: dict[int, str] = {}
     for place, layer in _places(layers):
         if id(layer) in places:
@@ -194,8 +194,13 @@ def _refuse_repeated_layers(layers: tuple[Layer, ...]) -> None:
 
 
 def _places(layers: tuple[Layer, ...], prefix: str = "") -> Iterator[tuple[str, Layer]]:
-    """Each layer and each of its sublayers, in reading order, with its place: "2", "2.0", ..."""
+    """Each place of the chain, in reading order, and the layer there: "0", "1", "1.0", ...
+
+    A Sequential inside the chain is a chain too, and is looked into. What another layer
+    holds, and where it uses it, is that layer's own business.
+    """
     for index, layer in enumerate(layers):
         place = f"{prefix}{index}"
         yield place, layer
-        yield from _places(tuple(layer.children()), f"{place}.")
+        if isinstance(layer, Sequential):
+            yield from _places(layer._layers, f"{place}.")

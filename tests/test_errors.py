@@ -136,6 +136,23 @@ def test_sequential_refuses_one_layer_object_at_two_places(two_node):
     assert len(Sequential(*model)) == 5
 
 
+def test_a_layer_may_hold_one_sublayer_under_two_names(two_node):
+    """An alias inside a user's layer is that layer's business, not a second place."""
+
+    class Wrapper(Layer):
+        def __init__(self, inner):
+            self.inner, self.first = inner, inner[0]  # `first` is an alias into `inner`
+
+        def forward(self, x):
+            return self.inner.forward(x)
+
+        def backward(self, grad):
+            return self.inner.backward(grad)
+
+    model = Sequential(Wrapper(two_node()), Linear(1.0))
+    assert model(2.0) == pytest.approx(two_node()(2.0))
+
+
 @pytest.mark.parametrize("bad", [[1.0, 2.0], ["w"], [Linear(1.0)], [(1, Parameter(1.0))]], ids=repr)
 def test_sgd_takes_only_parameters(bad):
     with pytest.raises(TypeError, match="SGD expects Parameters, but item"):
