@@ -106,7 +106,7 @@ def example():
 
     def load_example(name: str) -> ModuleType:
         if name not in loaded:
-            loaded[name] = load(ROOT / "examples" / f"{name}.py", f"nanonet_example_{name}")
+            loaded[name] = load(ROOT / "examples" / f"{name}.py")
         return loaded[name]
 
     return load_example

@@ -150,9 +150,14 @@ def is_runnable(page: Path) -> bool:
 RUNNABLE = [page for page in PAGES if is_runnable(page)]
 
 
-def load(path: Path, name: str | None = None) -> ModuleType:
-    """Import the Python file at ``path`` as a module named ``name`` (its stem by default)."""
-    spec = importlib.util.spec_from_file_location(name or path.stem, path)
+def load(path: Path) -> ModuleType:
+    """Import the Python file at ``path`` as a module of its own.
+
+    It is registered as ``nanonet_<folder>_<stem>`` (``nanonet_tools_notebook``), never
+    under its bare stem, which could shadow an installed package (Jupyter's ``notebook``).
+    """
+    name = f"nanonet_{path.parent.name.lstrip('_')}_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # (dataclasses and pickling look modules up)
