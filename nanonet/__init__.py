@@ -3,6 +3,20 @@
 Build a network from layers, train it with a loss and an optimizer, and see
 backpropagation as what it is: the chain rule, one layer at a time.
 
+The package's folders say what depends on what; imports only point down:
+
+* the contract: `nanonet.parameter` (Parameter) and `nanonet.layer` (Layer);
+* `nanonet.functional` (sigmoid, softmax, ...) and `nanonet.loss`, which
+  see arrays only;
+* `nanonet.layers`: the built-in layers and Sequential, on the contract;
+* `nanonet.optim`: the optimizers, which see Parameters only;
+* `nanonet.tools`: gradcheck, trace, draw and History, built on the
+  contract only;
+* `nanonet.data` (batches, accuracy) and `nanonet.datasets`, which see
+  numpy only; `nanonet.saving`: save and load.
+
+Everything a user needs is importable from ``nanonet`` itself.
+
 Examples:
     >>> from nanonet import Linear, Sigmoid, Sequential, MSELoss, SGD
     >>> model = Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
@@ -16,28 +30,34 @@ Examples:
     0.7
 """
 
-from .activations import ReLU, Sigmoid, Tanh
-from .data import batches, one_hot, train_test_split
-from .dense import Dense
-from .draw import Drawing, draw
+import sys as _sys
+
+from .data import accuracy, batches, one_hot, train_test_split
 from .functional import log_softmax, sigmoid, softmax
-from .gradcheck import GradcheckError, gradcheck
-from .history import History
 from .layer import Layer
-from .linear import Linear
+from .layers import Dense, Linear, ReLU, Sequential, Sigmoid, Tanh
 from .loss import BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
-from .metrics import accuracy
-from .optim import SGD, Adam, Optimizer, TrainingWarning
+from .optim import SGD, Adam, AdamW, Optimizer
 from .parameter import Parameter
 from .saving import load, save
-from .sequential import Sequential
-from .trace import ChainRule, Trace, trace
+from .tools import (
+    ChainRule,
+    Drawing,
+    GradcheckError,
+    History,
+    Trace,
+    TrainingWarning,
+    draw,
+    gradcheck,
+    trace,
+)
 
 __version__ = "0.2.0"
 
 __all__ = [
     "SGD",
     "Adam",
+    "AdamW",
     "BCEWithLogitsLoss",
     "ChainRule",
     "CrossEntropyLoss",
@@ -70,3 +90,18 @@ __all__ = [
     "trace",
     "train_test_split",
 ]
+
+# The module paths of nanonet 0.2 (nanonet.linear, nanonet.gradcheck, ...) moved into the
+# folders above; these names keep `from nanonet.linear import Linear` working.
+for _old, _new in {
+    "linear": "layers.linear",
+    "dense": "layers.dense",
+    "activations": "layers.activations",
+    "sequential": "layers.sequential",
+    "metrics": "data.metrics",
+    "gradcheck": "tools.gradcheck",
+    "history": "tools.history",
+    "draw": "tools.draw",
+    "trace": "tools.trace",
+}.items():
+    _sys.modules[f"{__name__}.{_old}"] = _sys.modules[f"{__name__}.{_new}"]

@@ -1,35 +1,32 @@
-"""Input checks shared by every part of nanonet.
+"""The checks values go through where they enter nanonet, in the user's terms.
 
-nanonet computes with exactly two kinds of values:
-
-* a Python ``float`` for a single number, and
-* a ``float64`` numpy array for a batch of numbers.
-
-`as_value` turns whatever a user passes in into one of those two kinds,
-or raises a clear error naming the argument. `is_value` says, cheaply,
-whether a value already is one of them, so that checks cost almost nothing
-on the happy path.
+nanonet computes with two kinds of values: a Python ``float`` for a single
+number (the chapter's network), and a numpy array for a batch. Values from
+the user are turned into one of them, or refused with an error naming the
+argument, by the functions here, once, where they enter: a layer's or a
+model's call, a loss's call, a Parameter, an optimizer's settings and step.
+Inside, layers, losses and optimizers trust them.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
 from numbers import Real
-from typing import TypeGuard, TypeVar, Union
+from typing import Union
 
 import numpy as np
 
 Value = Union[float, np.ndarray]  # noqa: UP007 (an alias evaluated at run time)
-"""What nanonet computes with: a float for one sample, a float64 array for a batch.
+"""What nanonet computes with: a float for one sample, an array for a batch.
 
 It is one of exactly two kinds:
 
 * a Python ``float``, when the input is one number (the chapter's network
   computes with these), or
-* a numpy array of dtype ``float64``, of any shape, when it is a batch:
-  every element is a sample, computed on its own.
+* a numpy array of floating-point numbers (``float64`` unless the model
+  was moved to ``float32``), of any shape, when it is a batch: every
+  element is a sample, computed on its own.
 
 Calling a layer (``layer(x)``) converts what you pass, an int, a list or an
 array of another real dtype, to one of the two, so ``forward`` and
@@ -37,50 +34,21 @@ array of another real dtype, to one of the two, so ``forward`` and
 """
 
 FLOAT64 = np.dtype(np.float64)
-T = TypeVar("T")
-
-# dtype kinds that hold real numbers: bool, signed int, unsigned int, float.
-_REAL_KINDS = "biuf"
 
 
-def is_value(value: object) -> TypeGuard[Value]:
-    """Return True if ``value`` is already a float or a float64 array.
-
-    Examples:
-        >>> is_value(1.0), is_value(np.zeros(2)), is_value(1), is_value([1.0])
-        (True, True, False, False)
-    """
-    return type(value) is float or (type(value) is np.ndarray and value.dtype is FLOAT64)
-
-
-@np.errstate(all="ignore")
-def quietly(function: Callable[..., T], *args: object) -> T:
-    """Call ``function(*args)`` with numpy's floating-point warnings off.
-
-    nanonet reports inf and NaN as errors where values enter a loss or an
-    optimizer, in the user's terms; a warning from deep inside numpy before
-    that would only be noise. (As a decorator, ``np.errstate`` costs half
-    what a ``with`` block does, on a path taken at every training step.)
-
-    Examples:
-        >>> print(quietly(np.divide, 1.0, np.zeros(1)))
-        [inf]
-    """
-    return function(*args)
-
-
-def as_value(value: object, name: str) -> Value:
-    """Convert a number or an array of numbers to nanonet's two value kinds.
+def as_value(value: object, name: str, dtype: np.dtype | None = FLOAT64) -> Value:
+    """Convert a number or an array of numbers to one of nanonet's two kinds.
 
     Args:
         value: A real number (Python or numpy), or an array or (nested) list
             of real numbers.
         name: What the value is, for error messages (``"input of Linear"``).
+        dtype: The floating-point dtype an array gets; None keeps an array
+            of floats as it is (float32 stays float32) and makes others float64.
 
     Returns:
-        A Python float for a number or a 0-d array; a float64 numpy array
-            for anything with one or more dimensions. A float64 array is
-            returned as is, never copied.
+        A Python float for a number or a 0-d array; an array of ``dtype``
+            for anything with dimensions (not copied if it already is one).
 
     Raises:
         TypeError: If ``value`` is not a real number or an array of them
@@ -93,69 +61,60 @@ def as_value(value: object, name: str) -> Value:
         >>> as_value([1, 2], "x")
         array([1., 2.])
     """
-    if type(value) is float:  # the fast path: nothing to check
-        return value
-    if isinstance(value, np.ndarray):
-        array = value
-    elif isinstance(value, Real):  # int, bool, Fraction, numpy ints and floats
-        return float(value)
-    elif isinstance(value, (list, tuple, np.generic)):
-        try:
-            array = np.asarray(value)
-        except ValueError as err:  # ragged lists
-            raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
-    else:
+    if type(value) is float:
+        return value  # already one of the two kinds: nothing to do
+    if type(value) is np.ndarray and value.ndim:
+        if value.dtype == dtype or (dtype is None and value.dtype.kind == "f"):
+            return value
+    if isinstance(value, Real) and not isinstance(value, np.ndarray):
+        return float(value)  # int, bool, Fraction, numpy ints and floats
+    if not isinstance(value, (np.ndarray, list, tuple, np.generic)):
         raise TypeError(
             f"{name} must be a real number or an array of real numbers, got {type(value).__name__}"
         )
-    if array.dtype.kind not in _REAL_KINDS:
+    try:
+        array = np.asarray(value)
+    except ValueError as err:  # ragged lists
+        raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
+    if array.dtype.kind not in "biuf":  # bool, signed and unsigned ints, floats
         raise TypeError(f"{name} must hold real numbers, got an array of dtype {array.dtype}")
     if array.ndim == 0:
         return float(array)
-    return array.astype(np.float64, copy=False)
+    return array.astype(dtype or (array.dtype if array.dtype.kind == "f" else FLOAT64), copy=False)
+
+
+def as_float_dtype(dtype: object) -> np.dtype:
+    """Return ``dtype`` as a numpy dtype if it is float32 or float64: what nanonet computes in.
+
+    Examples:
+        >>> as_float_dtype("float32")
+        dtype('float32')
+    """
+    try:
+        checked = np.dtype(dtype)  # type: ignore[call-overload]
+    except TypeError:
+        checked = None
+    if checked not in (np.float32, np.float64):
+        raise TypeError(f"nanonet computes in float32 or float64, got dtype {dtype!r}")
+    return checked
 
 
 def as_real_number(value: object, name: str) -> float:
-    """Check that ``value`` is a single real number and return it as a float.
-
-    Args:
-        value: The number to check.
-        name: The argument's name, used in error messages.
-
-    Returns:
-        ``value`` as a Python float.
-
-    Raises:
-        TypeError: If ``value`` is not a real number (bools are refused too:
-            ``True`` is almost always a mistake where a number is expected).
+    """Return ``value``, a real number (not a bool: True is almost always a mistake), as a float.
 
     Examples:
         >>> as_real_number(1, "lr")
         1.0
     """
-    if type(value) is float:
-        return value
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()  # a 0-d array: its number
     if isinstance(value, Real) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
         return float(value)
     raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
 
 
 def as_positive_number(value: object, name: str, *, allow_zero: bool = False) -> float:
-    """Check that ``value`` is a finite number above zero (or at least zero).
-
-    Args:
-        value: The number to check.
-        name: The argument's name, used in error messages.
-        allow_zero: Accept zero as well.
-
-    Returns:
-        ``value`` as a Python float.
-
-    Raises:
-        TypeError: If ``value`` is not a real number.
-        ValueError: If it is inf, NaN, negative, or zero (unless allowed).
+    """Return ``value`` as a float if it is finite and above zero (or zero, if allowed).
 
     Examples:
         >>> as_positive_number(0.1, "lr")
@@ -169,7 +128,7 @@ def as_positive_number(value: object, name: str, *, allow_zero: bool = False) ->
 
 
 def as_count(value: object, name: str, *, minimum: int = 1) -> int:
-    """Check that ``value`` is an int (not a bool) of at least ``minimum``.
+    """Return ``value`` if it is an int (not a bool) of at least ``minimum``.
 
     Examples:
         >>> as_count(3, "batch_size")
@@ -183,14 +142,7 @@ def as_count(value: object, name: str, *, minimum: int = 1) -> int:
 
 
 def as_generator(rng: object) -> np.random.Generator:
-    """Return ``rng`` if it is a Generator, or a new Generator seeded with it.
-
-    ``None`` gives a Generator seeded from the operating system: fresh
-    randomness each time.
-
-    Raises:
-        TypeError: If ``rng`` is neither None, a Generator nor an int.
-        ValueError: If the seed is negative.
+    """Return ``rng`` if it is a Generator, else a new one seeded with it (None: fresh randomness).
 
     Examples:
         >>> as_generator(0).random() == as_generator(0).random()
@@ -215,49 +167,25 @@ def as_path(path: object) -> str:
         >>> as_path(Path("weights.npz"))
         'weights.npz'
     """
-    if isinstance(path, (str, os.PathLike)):
-        path = os.fspath(path)
-        if isinstance(path, str):
-            return path
+    if isinstance(path, (str, os.PathLike)) and isinstance(os.fspath(path), str):
+        return str(os.fspath(path))
     raise TypeError(
         f"path must be a str or an os.PathLike such as pathlib.Path, got {type(path).__name__}"
     )
-
-
-def copy_value(value: Value) -> Value:
-    """Return a copy that later changes to ``value`` cannot reach.
-
-    A float is immutable, so it is its own copy; a numpy scalar or 0-d array
-    becomes a float, and an array a new float64 array.
-
-    Examples:
-        >>> original = np.array([1.0, 2.0])
-        >>> copy = copy_value(original)
-        >>> original[0] = 5.0
-        >>> copy
-        array([1., 2.])
-    """
-    if type(value) is float:
-        return value
-    if np.ndim(value) == 0:
-        return float(value)
-    return np.array(value, dtype=np.float64)
 
 
 def is_finite(value: Value) -> bool:
     """Return True if every number in ``value`` is finite (not inf or NaN).
 
     Examples:
-        >>> is_finite(1.0), is_finite(float("nan"))
+        >>> is_finite(1.0), is_finite(np.array([1.0, np.nan]))
         (True, False)
     """
-    if type(value) is float:
-        return math.isfinite(value)
-    return bool(np.isfinite(value).all())
+    return math.isfinite(value) if isinstance(value, float) else bool(np.isfinite(value).all())
 
 
-def shape_of(value: Value) -> tuple[int, ...]:
-    """Return the shape of a value: ``()`` for a float, ``array.shape`` otherwise.
+def shape_of(value: object) -> tuple[int, ...]:
+    """Return the shape of a value: ``()`` for a number, ``array.shape`` for an array.
 
     Examples:
         >>> shape_of(1.0), shape_of(np.zeros((2, 3)))
@@ -285,11 +213,27 @@ def describe_nonfinite(value: Value) -> str:
     )
 
 
-def largest_magnitude(value: Value) -> float:
-    """The largest absolute value in ``value``, for an error message.
+def missing_forward(owner: object, error: AttributeError, forward: str, call: str) -> Exception:
+    """The error for ``owner``'s backward that met ``error``, a missing attribute.
 
-    Examples:
-        >>> largest_magnitude(np.array([1.0, -3.0]))
-        3.0
+    A ``backward`` reads what its forward pass kept (``self.x``, say); before
+    any forward pass that attribute is missing, and Python's AttributeError
+    would not say why. `nanonet.Layer` and `nanonet.Loss` wrap every
+    subclass's ``backward``, yours included, and turn such an error into
+    this RuntimeError, which does. An AttributeError about another object
+    is returned as it was.
+
+    Args:
+        owner: The layer or loss whose backward ran.
+        error: What it raised.
+        forward: What runs the forward pass, for the message: ``"layer(x)"``.
+        call: What runs backward, for the message: ``"layer.backward(grad)"``.
     """
-    return float(np.max(np.abs(value))) if isinstance(value, np.ndarray) else abs(value)
+    if getattr(error, "obj", None) is not owner:
+        return error
+    cls = type(owner).__name__
+    return RuntimeError(
+        f"{cls}.backward() needs a forward pass first: it reads self.{error.name}, which the "
+        f"forward pass keeps. Call {forward} before {call} (if a forward pass did come first, "
+        f"{cls}'s forward never sets self.{error.name})"
+    )

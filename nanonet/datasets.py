@@ -56,6 +56,8 @@ from pathlib import Path
 
 import numpy as np
 
+__all__ = ["circles", "load_digits", "moons", "spirals"]
+
 # The digits file ships inside the package, next to its licence.
 _DIGITS_FILE = Path(__file__).parent / "_data" / "digits.npz"
 

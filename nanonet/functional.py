@@ -1,37 +1,37 @@
-"""Functions on arrays that layers and losses share: sigmoid, softmax and log_softmax.
+"""Functions that layers and losses share: sigmoid, tanh, relu, softmax, log_softmax, total, numel.
 
 They see numbers and arrays only, never layers, so losses can use them too
-(as PyTorch's ``torch.nn.functional``).
+(as PyTorch's ``torch.nn.functional``). Each takes a Python float (one
+sample, computed with Python's own math, so the chapter's network stays
+fast and exact) or a numpy array (a batch), and returns the same kind.
 """
 
 from __future__ import annotations
 
-from math import exp
+import math
+from typing import Any
 
 import numpy as np
 
-from ._checks import Value, as_value, is_value
+from ._checks import Value, as_value
 
 
-def sigmoid(x: object) -> Value:
-    """Return ``1 / (1 + exp(-x))``, to machine precision and warning-free for every float.
+def sigmoid(x: Any) -> Value:
+    """Return ``1 / (1 + exp(-x))``, to machine precision, for every float.
 
-    The textbook formula is accurate wherever it can be evaluated: its only
-    flaw is that ``exp(-x)`` overflows for x below about -709.78. Exactly
-    there, and only there, the equivalent form ``exp(x) / (1 + exp(x))``
-    takes over: it never overflows and keeps the tiny results' relative
-    precision. (A shortcut through ``tanh`` would not: ``1 + tanh(x/2)``
-    cancels for negative x and loses every digit.)
-
-    Results: exactly 1.0 at +inf, exactly 0.0 at -inf, NaN stays NaN, no
-    warnings. A batch gives each element the value it gets on its own.
+    With ``z = exp(-|x|)``, which is at most 1 and so never overflows, the
+    sigmoid is ``1 / (1 + z)`` for x >= 0 (the textbook formula itself) and
+    ``z / (1 + z)`` for x < 0 (the same number, multiplied through by z).
+    The second form keeps the relative precision of the tiny values far
+    out on the negative side, where ``exp(-x)`` itself would overflow.
+    Results: exactly 1.0 at +inf, exactly 0.0 at -inf, NaN stays NaN, and
+    numpy never warns.
 
     Args:
         x: A real number, or an array (or nested list) of real numbers.
 
     Returns:
-        The sigmoid of ``x``, a float for a number, a new float64 array for
-            an array.
+        The sigmoid of ``x``: a float for a number, a new array for an array.
 
     Raises:
         TypeError: If ``x`` is not a real number or an array of them.
@@ -42,45 +42,33 @@ def sigmoid(x: object) -> Value:
         >>> sigmoid(-1000.0), sigmoid(float("inf"))
         (0.0, 1.0)
     """
-    if type(x) is not float and not is_value(x):
-        x = as_value(x, "x")
-    if type(x) is float:
-        try:
-            return 1.0 / (1.0 + exp(-x))
-        except OverflowError:  # x < -709.78
-            e = exp(x)
-            return e / (1.0 + e)
-    assert isinstance(x, np.ndarray)  # (for mypy: as_value gives a float or an array)
-    # The textbook formula in one new array, computed in place (fewer temporaries
-    # is what makes a large batch fast); numpy reports the rare overflow.
-    out = np.negative(x)
-    try:
-        _exp_in_place(out)
-    except FloatingPointError:  # some x < -709.78
-        return _sigmoid_with_tail(x)
-    out += 1.0
-    return np.reciprocal(out, out=out)
+    if not isinstance(x, float) and not isinstance(x, np.ndarray):
+        x = as_value(x, "x", dtype=None)  # an int, a numpy number, a list: converted or refused
+    if isinstance(x, float):  # one number: Python's own math, a float out
+        z = math.exp(-abs(x))
+        return 1.0 / (1.0 + z) if x >= 0.0 else z / (1.0 + z)
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0.0, 1.0 / (1.0 + z), z / (1.0 + z))
 
 
-@np.errstate(over="raise")  # (as a decorator, errstate costs half what a with block does)
-def _exp_in_place(values: np.ndarray) -> None:
-    """Replace ``values`` by their exp; raise FloatingPointError if one overflows."""
-    np.exp(values, out=values)
+def tanh(x: Value) -> Value:
+    """Return the hyperbolic tangent of ``x``: a float for a number, a new array for an array.
 
-
-def _sigmoid_with_tail(x: np.ndarray) -> np.ndarray:
-    """sigmoid for an array in which ``exp(-x)`` overflows somewhere.
-
-    The textbook formula everywhere, then ``exp(x) / (1 + exp(x))`` where
-    ``exp(-x)`` overflowed to inf.
+    Examples:
+        >>> tanh(0.0), tanh(np.array([-1e300, 1e300]))
+        (0.0, array([-1.,  1.]))
     """
-    with np.errstate(over="ignore"):
-        exp_minus_x = np.exp(-x)
-    out = 1.0 / (1.0 + exp_minus_x)
-    tail = np.isinf(exp_minus_x)
-    e = np.exp(x[tail])
-    out[tail] = e / (1.0 + e)
-    return out
+    return math.tanh(x) if isinstance(x, float) else np.tanh(x)
+
+
+def relu(x: Value) -> Value:
+    """Return ``max(x, 0)``, element by element: a float for a number, a new array for an array.
+
+    Examples:
+        >>> relu(-2.0), relu(np.array([-1.0, 0.5]))
+        (0.0, array([0. , 0.5]))
+    """
+    return max(x, 0.0) if isinstance(x, float) else np.maximum(x, 0.0)
 
 
 def log_softmax(x: object, axis: int = -1) -> np.ndarray:
@@ -95,7 +83,7 @@ def log_softmax(x: object, axis: int = -1) -> np.ndarray:
         axis: The axis that holds the classes.
 
     Returns:
-        A new float64 array shaped like ``x``.
+        A new array shaped like ``x``.
 
     Examples:
         >>> print(np.round(log_softmax([0.0, 0.0]), 4))
@@ -103,8 +91,7 @@ def log_softmax(x: object, axis: int = -1) -> np.ndarray:
         >>> print(log_softmax([1000.0, 0.0]))
         [    0. -1000.]
     """
-    if not isinstance(x, np.ndarray):
-        x = np.asarray(as_value(x, "x"))
+    x = np.asarray(as_value(x, "x", dtype=None))
     shifted = x - x.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
@@ -123,3 +110,27 @@ def softmax(x: object, axis: int = -1) -> np.ndarray:
         [1. 1.]
     """
     return np.exp(log_softmax(x, axis))
+
+
+def total(values: Value) -> float:
+    """The sum of all the numbers in ``values``, as a float: a number is its own total.
+
+    A weight that every sample shares gets the sum of the samples'
+    gradients, ``total(grad * x)``: for the chapter's one sample, that is
+    the product itself.
+
+    Examples:
+        >>> total(1.5), total(np.array([[1.0, 2.0], [3.0, 4.0]]))
+        (1.5, 10.0)
+    """
+    return values if isinstance(values, float) else float(values.sum())
+
+
+def numel(values: Value) -> int:
+    """How many numbers ``values`` holds (PyTorch's ``numel``): 1 for a number.
+
+    Examples:
+        >>> numel(1.5), numel(np.zeros((4, 3)))
+        (1, 12)
+    """
+    return 1 if isinstance(values, float) else values.size

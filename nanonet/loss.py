@@ -8,8 +8,9 @@ backward pass starts from.
 
 from __future__ import annotations
 
-from math import isfinite
-from typing import TYPE_CHECKING
+import functools
+import math
+from typing import Any
 
 import numpy as np
 
@@ -18,12 +19,10 @@ from ._checks import (
     as_value,
     describe_nonfinite,
     is_finite,
-    is_value,
-    largest_magnitude,
-    quietly,
+    missing_forward,
     shape_of,
 )
-from .functional import log_softmax, sigmoid
+from .functional import log_softmax, numel, sigmoid, total
 
 
 class Loss:
@@ -36,11 +35,13 @@ class Loss:
     * ``backward()`` returns dC/d(prediction), shaped like the prediction.
 
     Calling the loss, ``loss_fn(prediction, target)``, checks both values
-    before ``forward`` sees them: the prediction becomes a float or a
-    float64 array and must be finite and not empty, and the target goes
-    through `check_target` (override it when your loss takes targets of
-    another kind, as `CrossEntropyLoss` does). A cost that comes out inf or
-    NaN from finite values means the training is diverging, and raises.
+    where they enter, before ``forward`` sees them: the prediction becomes a
+    float or an array (not empty), and the target goes through
+    `check_target` (override it when your loss takes targets of another
+    kind, as `CrossEntropyLoss` does). After ``forward``, the cost must be
+    finite: if it is not, the call finds the cause and says it, an inf or
+    NaN in the prediction or the target, or else a training that diverges.
+    A ``backward`` before any call raises a RuntimeError that says so.
 
     Examples:
         Mean absolute error, in a few lines:
@@ -57,8 +58,6 @@ class Loss:
         >>> print(loss_fn.backward())
         [ 0.5 -0.5]
     """
-
-    __slots__ = ()
 
     def __call__(self, prediction: object, target: object) -> float:
         """Check ``prediction`` and ``target``, then compute the loss with `forward`.
@@ -78,47 +77,37 @@ class Loss:
             FloatingPointError: If the loss is inf or NaN although both are
                 finite: the training is diverging.
         """
-        if type(prediction) is float:  # one sample: the fast path
-            if not isfinite(prediction):
-                _check_finite(prediction, "prediction")
-            target = self.check_target(target, prediction)
-            loss = self.forward(prediction, target)
-        else:
-            if not is_value(prediction):
-                prediction = as_value(prediction, "prediction")
-            if isinstance(prediction, np.ndarray) and prediction.size == 0:
+        if type(prediction) is not float:  # (a float needs no check)
+            prediction = as_value(prediction, "prediction", None)
+            if numel(prediction) == 0:
                 raise ValueError("prediction must not be an empty array")
-            target = self.check_target(target, prediction)
-            loss = quietly(self.forward, prediction, target)  # inf and NaN: see just below
-        if not isfinite(loss):
-            _check_finite(prediction, "prediction")  # a non-finite input is the likely cause
-            raise FloatingPointError(
-                f"{type(self).__name__} is {loss} although the prediction and the target are "
-                f"finite (the largest prediction is {largest_magnitude(prediction):.3g} in "
-                "size): the training is diverging. Lower the optimizer's learning rate first "
-                "(to a tenth, say); if that does not help, scale the inputs to about [-1, 1]"
-            )
+        target = self.check_target(target, prediction)
+        loss = self.forward(prediction, target)
+        if not math.isfinite(loss):
+            raise _why_not_finite(self, loss, prediction, target)
         return loss
 
     def check_target(self, target: object, prediction: Value) -> Value:
-        """Check the target and return it as a float or a float64 array.
+        """Check the target where it enters: a float, or an array of the prediction's dtype.
 
-        The default accepts a finite number, compared with every element of
-        the prediction, or a finite array shaped like the prediction.
+        The default accepts a number, compared with every element of the
+        prediction, or an array shaped like the prediction. (Whether it is
+        finite is checked with the cost: an inf or NaN target makes it so.)
+        Override it for targets of another kind, as class labels.
 
         Raises:
             TypeError: If ``target`` is not a number or an array of them.
-            ValueError: If it contains inf or NaN, or does not fit.
+            ValueError: If it does not fit the prediction.
         """
-        if type(target) is float and isfinite(target):  # one number: nothing more to check
+        if type(target) is float:  # one number, compared with every element
             return target
-        target = as_value(target, "target")
-        if type(target) is not float and shape_of(target) != shape_of(prediction):
+        target = as_value(target, "target", getattr(prediction, "dtype", None))
+        if isinstance(target, np.ndarray) and target.shape != shape_of(prediction):
             raise ValueError(
                 f"target must have the shape of the prediction {shape_of(prediction)} "
-                f"or be a single number, got shape {shape_of(target)}"
+                f"or be a single number, got shape {target.shape}. (A loss that takes "
+                "targets of another kind, such as class labels, overrides check_target)"
             )
-        _check_finite(target, "target")
         return target
 
     def forward(self, prediction: Value, target: Value) -> float:
@@ -129,17 +118,22 @@ class Loss:
         """Return dC/d(prediction) for the last call, shaped like the prediction."""
         raise NotImplementedError(f"{type(self).__name__} must implement backward()")
 
-    if not TYPE_CHECKING:  # (mypy would take every attribute to exist)
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Wrap a subclass's ``backward`` so that running it before any call says so."""
+        super().__init_subclass__(**kwargs)
+        backward = cls.__dict__.get("backward")
+        if backward is None:
+            return
 
-        def __getattr__(self, name: str) -> object:
-            """Called only for a missing attribute: say what usually causes that."""
-            if name.startswith("__"):
-                raise AttributeError(name)
-            raise AttributeError(
-                f"{type(self).__name__} has no attribute {name!r} yet: backward() needs the "
-                "loss computed first, so call loss_fn(prediction, target) before "
-                "loss_fn.backward()"
-            )
+        @functools.wraps(backward)
+        def backward_after_forward(self: Loss) -> Any:
+            try:
+                return backward(self)
+            except AttributeError as error:  # (try costs nothing while nothing is raised)
+                call = "loss_fn(prediction, target)"
+                raise missing_forward(self, error, call, "loss_fn.backward()") from None
+
+        cls.backward = backward_after_forward  # type: ignore[method-assign]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -172,20 +166,14 @@ class MSELoss(Loss):
         -0.25
     """
 
-    __slots__ = ("diff",)
-    diff: Value  # prediction - target, set by forward
-
     def forward(self, prediction: Value, target: Value) -> float:
         """Return ``1/2 * mean((prediction - target)**2)`` and keep the difference."""
-        diff = self.diff = prediction - target
-        if type(diff) is float:  # one sample
-            return 0.5 * diff * diff
-        return 0.5 * float(np.mean(diff * diff))
+        self.diff = prediction - target
+        return 0.5 * total(self.diff * self.diff) / numel(self.diff)
 
     def backward(self) -> Value:
-        """Return ``(prediction - target) / N``, a new array for N elements (N = 1 for a number)."""
-        diff = self.diff
-        return diff if type(diff) is float else diff / diff.size  # type: ignore[union-attr]
+        """Return ``(prediction - target) / N`` for N numbers in the prediction."""
+        return self.diff / numel(self.diff)
 
 
 class CrossEntropyLoss(Loss):
@@ -213,16 +201,12 @@ class CrossEntropyLoss(Loss):
          [ 0.1667  0.1667 -0.3333]]
     """
 
-    __slots__ = ("log_probabilities", "at_labels")
-    log_probabilities: np.ndarray  # log softmax of the logits, shaped like them, set by forward
-    at_labels: tuple  # where each sample's label is: (samples, labels), or (label,) for one
-
     def forward(self, prediction: Value, target: Value) -> float:
         """Return the mean of ``-log softmax(logits)[label]`` and keep the log-probabilities."""
         self.log_probabilities = log_softmax(prediction)
         labels = np.asarray(target)
         self.at_labels = (np.arange(labels.size), labels) if labels.ndim else (labels,)
-        return -float(self.log_probabilities[self.at_labels].mean())
+        return -float(self.log_probabilities[self.at_labels].sum()) / labels.size  # the mean
 
     def backward(self) -> Value:
         """Return ``(softmax(logits) - one_hot(labels)) / N``."""
@@ -258,14 +242,15 @@ class CrossEntropyLoss(Loss):
                 f"CrossEntropyLoss needs one label per sample: logits of shape {shape} need "
                 f"labels of shape {expected}, got shape {labels.shape}"
             )
-        classes = shape[-1]
-        if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        classes, labels = shape[-1], labels.astype(np.int64, copy=False)
+        # Read as unsigned numbers, negative labels are huge: one max finds both kinds of wrong.
+        if labels.size and labels.view(np.uint64).max() >= classes:
             bad = labels[(labels < 0) | (labels >= classes)].flat[0]
             raise ValueError(
                 f"CrossEntropyLoss labels must be class indices from 0 to {classes - 1} "
                 f"(the logits have {classes} classes), got {bad}"
             )
-        return labels.astype(np.int64, copy=False)
+        return labels
 
 
 class BCEWithLogitsLoss(Loss):
@@ -288,10 +273,6 @@ class BCEWithLogitsLoss(Loss):
         [-0.25    0.4404]
     """
 
-    __slots__ = ("logits", "targets")
-    logits: Value
-    targets: Value
-
     def forward(self, prediction: Value, target: Value) -> float:
         """Return the mean of ``max(z, 0) - z * t + log(1 + exp(-|z|))``."""
         z, t = self.logits, self.targets = prediction, target
@@ -299,7 +280,7 @@ class BCEWithLogitsLoss(Loss):
 
     def backward(self) -> Value:
         """Return ``(sigmoid(z) - t) / N``."""
-        return (sigmoid(self.logits) - self.targets) / np.size(self.logits)
+        return (sigmoid(self.logits) - self.targets) / numel(self.logits)
 
     def check_target(self, target: object, prediction: Value) -> Value:
         """Check that ``target`` is shaped like the logits and lies in [0, 1].
@@ -309,7 +290,7 @@ class BCEWithLogitsLoss(Loss):
             ValueError: If its shape differs from the logits' or a value is
                 outside [0, 1] (or not finite).
         """
-        target = as_value(target, "target")
+        target = as_value(target, "target", getattr(prediction, "dtype", None))
         if shape_of(target) != shape_of(prediction):
             raise ValueError(
                 f"BCEWithLogitsLoss needs one target per logit: the logits have shape "
@@ -323,13 +304,18 @@ class BCEWithLogitsLoss(Loss):
         return target
 
 
-def _check_finite(value: Value, name: str) -> None:
-    """Raise ValueError if ``value`` contains inf or NaN, naming ``name``."""
-    if not is_finite(value):
-        hint = ""
-        if name == "prediction":
-            hint = (
-                "; if the network's input was finite, the training has diverged: "
-                "lower the learning rate"
-            )
-        raise ValueError(f"{name} must be finite, but {describe_nonfinite(value)}{hint}")
+def _why_not_finite(loss_fn: Loss, loss: float, prediction: Value, target: Value) -> Exception:
+    """The error for a cost that came out inf or NaN: the input that made it so, or divergence."""
+    if not is_finite(prediction):
+        return ValueError(
+            f"prediction must be finite, but {describe_nonfinite(prediction)}; if the network's "
+            "input was finite, the training has diverged: lower the learning rate"
+        )
+    if not is_finite(target):
+        return ValueError(f"target must be finite, but {describe_nonfinite(target)}")
+    return FloatingPointError(
+        f"{type(loss_fn).__name__} is {loss} although the prediction and the target are finite "
+        f"(the largest prediction is {np.max(np.abs(prediction)):.3g} in size): the training "
+        "is diverging. Lower the optimizer's learning rate first (to a tenth, say); if that "
+        "does not help, scale the inputs to about [-1, 1]"
+    )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from math import isfinite
 from typing import Any
 
 import numpy as np
 
-from ._checks import Value, as_value, copy_value, is_finite, shape_of
+from ._checks import FLOAT64, as_float_dtype, as_value, describe_nonfinite, is_finite, shape_of
 
 
 class Parameter:
@@ -17,33 +16,32 @@ class Parameter:
     it takes for `Layer.parameters` to find it and for an optimizer to
     train it.
 
-    * ``value`` holds the number (or array of numbers) the layer computes with.
+    * ``value`` holds the number (a Python float) or the array of numbers
+      the layer computes with. The constructor checks it (finite real
+      numbers) and keeps its own copy of an array, so no one else's array is
+      trained; assigning ``value`` later checks the new numbers the same way
+      and copies them into that array, so its shape never changes.
     * ``grad`` holds dC/d(value), the gradient of the cost with respect to the
       value. It has the same shape as ``value`` and starts at zero. A layer's
       ``backward`` *adds* to it, so gradients from several backward passes
       accumulate until `zero_grad` resets them (as in PyTorch).
 
-    A single number is stored as a Python float and an array as a float64
-    numpy array that the Parameter owns: the constructor copies the array
-    you pass, and assigning ``value`` later copies the new numbers into it,
-    so the shape never changes and no one else's array is trained.
-    Assigning goes through the same checks as the constructor.
-
     Args:
         value: The initial value: a finite real number, or an array (or
             nested list) of finite real numbers.
+        dtype: The dtype of an array value: float64 (the default) or
+            float32. A single number is always a Python float.
 
     Attributes:
         grad (float | numpy.ndarray): dC/d(value), shaped like the value.
-        name (str): The name under which a model last listed this parameter
-            (``"0.weight"``), or ``""``; error messages use it.
-        grad_resets (int): How many times `zero_grad` has reset the gradient
-            (`nanonet.History` uses it to see a missing ``zero_grad()``).
+        grad_resets (int): How many times `zero_grad` has reset the gradient.
+            Resets happen nowhere else, so tools read it here
+            (`nanonet.History` tells a missing ``zero_grad()`` by it).
 
     Raises:
         TypeError: If ``value`` is not a real number or an array of them.
-        ValueError: If ``value`` contains inf or NaN, or (on assignment)
-            its shape is not the parameter's shape.
+        ValueError: If ``value`` contains inf or NaN, or (when assigned) has
+            another shape.
 
     Examples:
         >>> w = Parameter(2.0)
@@ -52,70 +50,81 @@ class Parameter:
         >>> w.grad
         0.0
         >>> w.grad += 0.5   # what a layer's backward does
-        >>> w.value = 1.5   # checked: finite, and the same shape
+        >>> w.value = 1.5   # checked: a finite number, as the constructor checks
         >>> w.zero_grad()
         >>> w, w.grad
         (Parameter(1.5), 0.0)
     """
 
-    __slots__ = ("_value", "grad", "name", "grad_resets")
-
-    def __init__(self, value: object) -> None:
-        self._value: Value = copy_value(_checked(value, "Parameter value"))  # our own copy
-        self.grad: Value = 0.0
-        self.name = ""
+    def __init__(self, value: object, dtype: Any = FLOAT64) -> None:
+        value = _checked(value, as_float_dtype(dtype))
+        self._value: Any = np.array(value) if isinstance(value, np.ndarray) else value  # our own
+        self.grad: Any = 0.0
         self.grad_resets = 0
         self.zero_grad()
 
     @property
-    def value(self) -> Any:  # a float or a float64 array (Any: layers know which they hold)
-        """The number (a float) or array (float64) the layer computes with.
+    def value(self) -> Any:  # a float or an array: the layers know which they hold
+        """The number (a float) or the array the layer computes with.
 
-        Assigning a new value checks it as the constructor does and copies it
-        into the parameter.
+        Assigning checks the new value as the constructor does and copies it
+        into the parameter's own array.
         """
         return self._value
 
     @value.setter
     def value(self, value: object) -> None:
-        own = self._value
-        if type(value) is float and type(own) is float and isfinite(value):
-            self._value = value  # one number: the common case, already checked
-            return
-        label = f"Parameter {self.name!r} value" if self.name else "Parameter value"
-        new = _checked(value, label)
-        if shape_of(new) != shape_of(own):
+        new = _checked(value, self.dtype)
+        if shape_of(new) != self.shape:
             raise ValueError(
-                f"{label} must keep its shape {shape_of(own)}, got shape {shape_of(new)}; "
+                f"Parameter value must keep its shape {self.shape}, got shape {shape_of(new)}; "
                 "to change a shape, make a new Parameter"
             )
-        if isinstance(own, np.ndarray):
-            np.copyto(own, new)  # in place: the parameter keeps its own array
-        else:
+        if isinstance(self._value, float):
             self._value = float(new)
+        else:
+            np.copyto(self._value, new)  # in place: whoever holds the array sees the change
 
     @property
     def shape(self) -> tuple[int, ...]:
         """The shape of the value: ``()`` for a single number."""
         return shape_of(self._value)
 
+    @property
+    def dtype(self) -> np.dtype:
+        """The dtype of an array value; float64 for a single number."""
+        return self._value.dtype if isinstance(self._value, np.ndarray) else FLOAT64
+
+    def to(self, dtype: Any) -> None:
+        """Make an array value, and its gradient, arrays of ``dtype`` (a number stays a float)."""
+        if isinstance(self._value, np.ndarray):
+            self._value = self._value.astype(dtype)
+            self.grad = np.asarray(self.grad).astype(dtype)
+
     def zero_grad(self) -> None:
-        """Reset the gradient to zero (a new zero of the value's shape)."""
-        value = self._value
-        self.grad = 0.0 if type(value) is float else np.zeros(shape_of(value))
+        """Reset the gradient to zero: 0.0 for a number, zeros in the gradient's array for an array.
+
+        As PyTorch's ``zero_grad(set_to_none=False)``, an array gradient is zeroed
+        in place (a gradient of the wrong shape, which a broken layer assigned, is
+        replaced).
+        """
+        if isinstance(self._value, float):
+            self.grad = 0.0
+        elif getattr(self.grad, "shape", None) == self._value.shape:
+            self.grad.fill(0.0)
+        else:
+            self.grad = np.zeros_like(self._value)
         self.grad_resets += 1
 
     def __repr__(self) -> str:
-        value = self._value
-        if not isinstance(value, np.ndarray):
-            return f"Parameter({value!r})"
-        values = np.array2string(value, separator=", ", prefix="Parameter(")
-        return f"Parameter({values})"
+        if not isinstance(self._value, np.ndarray):
+            return f"Parameter({self._value!r})"
+        return f"Parameter({np.array2string(self._value, separator=', ', prefix='Parameter(')})"
 
 
-def _checked(value: object, label: str) -> Value:
-    """``value`` as a float or float64 array, or a TypeError/ValueError naming ``label``."""
-    value = as_value(value, label)
+def _checked(value: object, dtype: np.dtype) -> Any:
+    """``value`` as a float or an array of ``dtype``, finite; else a TypeError or ValueError."""
+    value = as_value(value, "Parameter value", dtype)
     if not is_finite(value):
-        raise ValueError(f"{label} must be finite, got {value!r}")
+        raise ValueError(f"Parameter value must be finite, but {describe_nonfinite(value)}")
     return value

@@ -16,6 +16,9 @@ another.
 * ``require_or_skip``: skip a test whose optional tools are missing, or fail it
   when CI requires them (``NANONET_REQUIRE_<NAME>=1``).
 * ``CHROMIUM``, ``CHROMIUM_ARGS``: the headless Chromium the browser tests drive.
+* Broken layers, each with one habit that breaks a backward pass (``WrongSign``,
+  ``Assigns``, ``SumsOverBatch``, ...), and ``Returns``, a layer that returns
+  what it is told: the gradcheck, Sequential and bad-input tests share them.
 """
 
 from __future__ import annotations
@@ -183,3 +186,151 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+# -- broken layers: each has one habit that breaks a backward pass ---------------------
+
+import numpy as np  # noqa: E402 (the layers below need it; the helpers above do not)
+
+from nanonet import Layer, Parameter  # noqa: E402
+
+
+class WrongInputGrad(Layer):
+    """y = x**2 with a backward that forgets the factor 2."""
+
+    def forward(self, x):
+        self.x = x
+        return x * x
+
+    def backward(self, grad):
+        return grad * self.x
+
+
+class WrongParamGrad(Layer):
+    """y = a * x**2 whose parameter gradient is off by a factor."""
+
+    def __init__(self):
+        self.a = Parameter([1.5, -0.5])
+
+    def forward(self, x):
+        self.x = x
+        return self.a.value * x * x
+
+    def backward(self, grad):
+        self.a.grad += 0.5 * grad * self.x * self.x  # should be grad * x**2
+        return grad * 2 * self.a.value * self.x
+
+
+class WrongSign(Layer):
+    """y = -x whose backward forgets the sign."""
+
+    def forward(self, x):
+        return -x
+
+    def backward(self, grad):
+        return grad
+
+
+class Assigns(Layer):
+    """y = w * x whose backward assigns the weight's gradient instead of adding to it."""
+
+    def __init__(self):
+        self.w = Parameter(2.0)
+
+    def forward(self, x):
+        self.x = x
+        return self.w.value * x
+
+    def backward(self, grad):
+        self.w.grad = float(np.sum(grad * self.x))  # should be +=
+        return grad * self.w.value
+
+
+class WipesInput(Layer):
+    """A forward that overwrites the array it was given."""
+
+    def forward(self, x):
+        x *= 2.0
+        return x
+
+    def backward(self, grad):
+        return 2.0 * grad
+
+
+class WipesGradient(Layer):
+    """A backward that overwrites the gradient it was given."""
+
+    def forward(self, x):
+        return 2.0 * x
+
+    def backward(self, grad):
+        grad *= 2.0
+        return grad
+
+
+class NoReturn(Layer):
+    """A backward without ``return``."""
+
+    def forward(self, x):
+        return 2.0 * x
+
+    def backward(self, grad):
+        2.0 * grad
+
+
+class WrongShape(Layer):
+    """A backward that returns part of the gradient."""
+
+    def forward(self, x):
+        return 1.0 * x
+
+    def backward(self, grad):
+        return grad[:1]
+
+
+class SumsOverBatch(Layer):
+    """y = 2x whose backward sums dC/d(input) over the batch: numpy broadcasting hides it."""
+
+    def forward(self, x):
+        return 2.0 * x
+
+    def backward(self, grad):
+        return 2.0 * grad.sum(axis=0)
+
+
+class Transposes(Layer):
+    """y = 2x whose backward returns its gradient transposed."""
+
+    def forward(self, x):
+        return 2.0 * x
+
+    def backward(self, grad):
+        return 2.0 * grad.T
+
+
+class ForgetsToSum(Layer):
+    """y = w * x whose backward leaves the weight's gradient per sample, unsummed."""
+
+    def __init__(self):
+        self.w = Parameter(2.0)
+
+    def forward(self, x):
+        self.x = x
+        return self.w.value * x
+
+    def backward(self, grad):
+        self.w.grad = self.w.grad + grad * self.x  # an array for a batch: should be summed
+        return grad * self.w.value
+
+
+class Returns(Layer):
+    """A layer whose forward returns ``value`` and whose backward returns ``grad``."""
+
+    def __init__(self, value, grad=1.0):
+        self.value, self.grad = value, grad
+
+    def forward(self, x):
+        return self.value
+
+    def backward(self, grad):
+        return self.grad

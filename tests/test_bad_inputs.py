@@ -1,25 +1,41 @@
-"""Every public entry point against bad input, from one table.
+"""Bad input and misuse, from one table: a precise exception, and nothing changed.
 
-Each case must raise exactly the documented exception type, with a message
-that names the offending argument, raised by nanonet's own code (never a
-bare error from deep inside numpy), and must leave every weight untouched.
+Each case runs an action on two fresh models, the chapter's two-node network and
+a small classifier, with an SGD and an Adam optimizer. It must raise exactly the
+documented exception type, with a message that names what was wrong in the
+user's terms, from nanonet's own code (never a bare error from deep inside
+numpy), and must leave every weight of both models exactly as it was. (An
+optimizer's own state may hold a step that failed, as its docstring says.)
 """
 
 import math
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from support import ForgetsToSum, Returns, SumsOverBatch, Transposes
 
 import nanonet
 from nanonet import (
     SGD,
+    Adam,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    Dense,
     History,
+    Layer,
     Linear,
     MSELoss,
+    Optimizer,
     Parameter,
+    ReLU,
     Sequential,
+    Sigmoid,
+    Tanh,
+    accuracy,
+    batches,
     gradcheck,
     load,
     save,
@@ -49,234 +65,215 @@ NON_NUMERIC = {
     "a Parameter": Parameter(1.0),
 }
 NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+X = np.array([[0.5, -1.0], [1.0, 2.0], [-0.3, 0.1]])  # three samples for the classifier
 
-
-def after_forward(layer, x=1.0):
-    layer(x)
-    return layer
-
-
-def sgd_with_grad(model, grad, index=1):
-    optimizer = SGD(model.named_parameters(), lr=0.1)
-    for p in model.parameters():
-        p.grad = 0.5
-    list(model.parameters())[index].grad = grad
-    return optimizer
-
-
-CASES = []  # (id, action(model, tmp_path), exception type, message pattern)
+CASES = []  # (id, action(m), exception type, message pattern)
 
 
 def case(name, action, error, pattern):
     CASES.append(pytest.param(action, error, pattern, id=name))
 
 
+def after_forward(model, x=1.0):
+    model(x)
+    return model
+
+
+def with_grads(m, grad, index=1):
+    """m.sgd, with the two-node network's gradients 0.5 but parameter ``index``'s ``grad``."""
+    for p in m.net.parameters():
+        p.grad = 0.5
+    list(m.net.parameters())[index].grad = grad
+    return m.sgd
+
+
+def step(model, optimizer, loss_fn, x, target):
+    """One training step, as the docs write it."""
+    loss_fn(model(x), target)
+    optimizer.zero_grad()
+    model.backward(loss_fn.backward())
+    optimizer.step()
+
+
+class Returning(Optimizer):
+    """An optimizer whose update returns ``what(value)``: a user's broken update."""
+
+    def __init__(self, parameters, what):
+        super().__init__(parameters, lr=0.1)
+        self.what = what
+
+    def update(self, value, grad, state):
+        return self.what(value)
+
+
+# -- values that are not numbers, wherever a value enters ---------------------------------
+
 for label, bad in NON_NUMERIC.items():
+    case(f"model input {label}", lambda m, b=bad: m.net(b), TypeError, "input of Sequential")
+    case(f"Linear input {label}", lambda m, b=bad: m.net[0](b), TypeError, "input of Linear")
+    case(f"Sigmoid input {label}", lambda m, b=bad: m.net[1](b), TypeError, "input of Sigmoid")
     case(
-        f"Sequential input {label}", lambda m, t, bad=bad: m(bad), TypeError, "input of Sequential"
-    )
-    case(f"Linear input {label}", lambda m, t, bad=bad: m[0](bad), TypeError, "input of Linear")
-    case(f"Sigmoid input {label}", lambda m, t, bad=bad: m[1](bad), TypeError, "input of Sigmoid")
-    case(
-        f"Sequential grad {label}",
-        lambda m, t, bad=bad: after_forward(m).backward(bad),
+        f"grad given to backward {label}",
+        lambda m, b=bad: after_forward(m.net).backward(b),
         TypeError,
         r"grad given to Sequential.backward\(\)",
     )
-    case(
-        f"MSELoss prediction {label}",
-        lambda m, t, bad=bad: MSELoss()(bad, 0.7),
-        TypeError,
-        "prediction",
-    )
-    case(
-        f"MSELoss target {label}", lambda m, t, bad=bad: MSELoss()(m(2.0), bad), TypeError, "target"
-    )
-    case(f"gradcheck x {label}", lambda m, t, bad=bad: gradcheck(m, bad), TypeError, "x must")
+    case(f"MSELoss prediction {label}", lambda m, b=bad: MSELoss()(b, 0.7), TypeError, "prediction")
+    case(f"MSELoss target {label}", lambda m, b=bad: MSELoss()(m.net(2.0), b), TypeError, "target")
+    case(f"gradcheck x {label}", lambda m, b=bad: gradcheck(m.net, b), TypeError, "x must")
     case(
         f"load_state_dict value {label}",
-        lambda m, t, bad=bad: m.load_state_dict({**m.state_dict(), "2.weight": bad}),
+        lambda m, b=bad: m.net.load_state_dict({**m.net.state_dict(), "2.weight": b}),
         ValueError,
         "'2.weight': Parameter value must",
     )
-    case(f"Parameter {label}", lambda m, t, bad=bad: Parameter(bad), TypeError, "Parameter value")
-    case(f"trace x {label}", lambda m, t, bad=bad: trace(m, bad, 0.7), TypeError, "x must")
-    case(
-        f"trace target {label}", lambda m, t, bad=bad: trace(m, 2.0, bad), TypeError, "target must"
-    )
+    case(f"Parameter {label}", lambda m, b=bad: Parameter(b), TypeError, "Parameter value")
+    case(f"trace x {label}", lambda m, b=bad: trace(m.net, b, 0.7), TypeError, "x must")
+    case(f"trace target {label}", lambda m, b=bad: trace(m.net, 2.0, b), TypeError, "target must")
     case(
         f"History.record loss {label}",
-        lambda m, t, bad=bad: History(m).record(bad),
+        lambda m, b=bad: History(m.net).record(b),
         TypeError,
         "loss must",
     )
     case(
         f"History.record output {label}",
-        lambda m, t, bad=bad: (
-            History(m).record(0.5, output=bad)
-            if bad is not None
-            else History(m).record(0.5, output=object())
-        ),
+        lambda m, b=bad: History(m.net).record(0.5, output=object() if b is None else b),
         TypeError,
         "output must",
     )
     if not isinstance(bad, (list, np.ndarray)):
-        case(
-            f"SGD lr {label}",
-            lambda m, t, bad=bad: SGD(m.parameters(), lr=bad),
-            TypeError,
-            "lr must",
-        )
-        case(
-            f"gradcheck eps {label}",
-            lambda m, t, bad=bad: gradcheck(m, 1.0, eps=bad),
-            TypeError,
-            "eps must",
-        )
-        case(
-            f"gradcheck atol {label}",
-            lambda m, t, bad=bad: gradcheck(m, 1.0, atol=bad),
-            TypeError,
-            "atol must",
-        )
-        case(
-            f"gradcheck rtol {label}",
-            lambda m, t, bad=bad: gradcheck(m, 1.0, rtol=bad),
-            TypeError,
-            "rtol must",
-        )
-    if bad is not None and not isinstance(bad, (nanonet.Layer, Parameter)):
-        case(f"Linear weight {label}", lambda m, t, bad=bad: Linear(bad), TypeError, "weight must")
-        case(f"Linear rng {label}", lambda m, t, bad=bad: Linear(rng=bad), TypeError, "rng must")
+        case(f"SGD lr {label}", lambda m, b=bad: SGD(m.net.parameters(), b), TypeError, "lr must")
+        for option in ("eps", "atol", "rtol"):
+            case(
+                f"gradcheck {option} {label}",
+                lambda m, b=bad, o=option: gradcheck(m.net, 1.0, **{o: b}),
+                TypeError,
+                f"{option} must",
+            )
+    if bad is not None and not isinstance(bad, (Layer, Parameter)):
+        case(f"Linear weight {label}", lambda m, b=bad: Linear(b), TypeError, "weight must")
+        case(f"Linear rng {label}", lambda m, b=bad: Linear(rng=b), TypeError, "rng must")
         case(
             f"Sequential layer {label}",
-            lambda m, t, bad=bad: Sequential(Linear(1.0), bad),
+            lambda m, b=bad: Sequential(Linear(1.0), b),
             TypeError,
             "Sequential takes Layers, but argument 1",
         )
         case(
             f"SGD parameters {label}",
-            lambda m, t, bad=bad: SGD([Parameter(1.0), bad], lr=0.1),
+            lambda m, b=bad: SGD([Parameter(1.0), b], lr=0.1),
             TypeError,
             "but item 1",
         )
         if not isinstance(bad, dict):
             case(
                 f"load_state_dict state {label}",
-                lambda m, t, bad=bad: m.load_state_dict(bad),
+                lambda m, b=bad: m.net.load_state_dict(b),
                 TypeError,
                 "state must be a mapping",
             )
-        case(
-            f"save model {label}",
-            lambda m, t, bad=bad: save(bad, t / "w.npz"),
-            TypeError,
-            "save needs a Layer",
-        )
-        case(
-            f"load model {label}",
-            lambda m, t, bad=bad: load(bad, t / "w.npz"),
-            TypeError,
-            "load needs a Layer",
-        )
-        case(
-            f"gradcheck layer {label}",
-            lambda m, t, bad=bad: gradcheck(bad, 1.0),
-            TypeError,
-            "gradcheck needs a Layer",
-        )
-        case(
-            f"trace model {label}",
-            lambda m, t, bad=bad: trace(bad, 1.0, 1.0),
-            TypeError,
-            "trace needs a Layer",
-        )
-        case(
-            f"History model {label}",
-            lambda m, t, bad=bad: History(bad),
-            TypeError,
-            "History needs a Layer",
-        )
+        for tool, call in {
+            "save model": lambda m, b: save(b, m.tmp / "w.npz"),
+            "load model": lambda m, b: load(b, m.tmp / "w.npz"),
+            "gradcheck layer": lambda m, b: gradcheck(b, 1.0),
+            "trace model": lambda m, b: trace(b, 1.0, 1.0),
+            "History model": lambda m, b: History(b),
+        }.items():
+            what = tool.split()[0]
+            needs = "a Layer or a Loss" if what == "gradcheck" else "a Layer"
+            case(
+                f"{tool} {label}",
+                lambda m, b=bad, c=call: c(m, b),
+                TypeError,
+                f"{what} needs {needs}",
+            )
         if not isinstance(bad, (str, np.str_)):
-            case(f"save path {label}", lambda m, t, bad=bad: save(m, bad), TypeError, "path must")
-            case(f"load path {label}", lambda m, t, bad=bad: load(m, bad), TypeError, "path must")
+            case(f"save path {label}", lambda m, b=bad: save(m.net, b), TypeError, "path must")
+            case(f"load path {label}", lambda m, b=bad: load(m.net, b), TypeError, "path must")
+
+# -- numbers that are not finite -----------------------------------------------------------
 
 for label, bad in NON_FINITE.items():
-    case(f"Linear weight {label}", lambda m, t, bad=bad: Linear(bad), ValueError, "must be finite")
-    case(
-        f"Parameter {label}",
-        lambda m, t, bad=bad: Parameter([1.0, bad]),
-        ValueError,
-        "must be finite",
-    )
+    case(f"Linear weight {label}", lambda m, b=bad: Linear(b), ValueError, "must be finite")
+    case(f"Parameter {label}", lambda m, b=bad: Parameter([1.0, b]), ValueError, "must be finite")
     case(
         f"MSELoss prediction {label}",
-        lambda m, t, bad=bad: MSELoss()([0.5, bad], 0.7),
+        lambda m, b=bad: MSELoss()(np.array([0.5, b]), 0.7),
         ValueError,
-        "prediction must be finite",
+        r"prediction must be finite, but 1 of its 2 elements .* index \(1,\)",
+    )
+    case(
+        f"MSELoss prediction number {label}",
+        lambda m, b=bad: MSELoss()(b, 0.7),
+        ValueError,
+        "prediction must be finite, but it is",
     )
     case(
         f"MSELoss target {label}",
-        lambda m, t, bad=bad: MSELoss()(m(2.0), bad),
+        lambda m, b=bad: MSELoss()(m.net(2.0), b),
         ValueError,
         "target must be finite",
     )
-    case(
-        f"trace target {label}",
-        lambda m, t, bad=bad: trace(m, 2.0, bad),
-        ValueError,
-        "target must be finite",
-    )
+    case(f"trace target {label}", lambda m, b=bad: trace(m.net, 2.0, b), ValueError, "finite")
     case(
         f"SGD lr {label}",
-        lambda m, t, bad=bad: SGD(m.parameters(), lr=bad),
+        lambda m, b=bad: SGD(m.net.parameters(), lr=b),
         ValueError,
         "lr must be a finite",
     )
     case(
         f"SGD step gradient {label}",
-        lambda m, t, bad=bad: sgd_with_grad(m, bad).step(),
+        lambda m, b=bad: with_grads(m, b).step(),
         FloatingPointError,
-        "gradient of parameter '2.weight' is not finite",
+        r"gradient of parameter '2.weight' is not finite.* \(it is lr=0.1\); no parameter was",
     )
     case(
-        f"SGD step array gradient {label}",
-        lambda m, t, bad=bad: sgd_with_grad(m, np.array(bad), 2).step(),
+        f"SGD step gradient, unnamed parameter {label}",
+        lambda m, b=bad: [setattr(m.net[2].weight, "grad", b), SGD(m.net.parameters(), 1.5).step()],
         FloatingPointError,
-        "gradient of parameter '4.weight' is not finite",
+        r"gradient of parameter 1 \(shape \(\)\) is not finite",
+    )
+    case(
+        f"Adam step array gradient {label}",
+        lambda m, b=bad: [setattr(m.clf[0].weight, "grad", np.full((4, 2), b)), m.adam.step()],
+        FloatingPointError,
+        r"gradient of parameter 0 \(shape \(4, 2\)\) is not finite",
     )
     case(
         f"gradcheck eps {label}",
-        lambda m, t, bad=bad: gradcheck(m, 1.0, eps=bad),
+        lambda m, b=bad: gradcheck(m.net, 1.0, eps=b),
         ValueError,
         "eps must be",
-    )
-    case(
-        f"gradcheck atol {label}",
-        lambda m, t, bad=bad: gradcheck(m, 1.0, atol=bad),
-        ValueError,
-        "atol must be",
     )
     case(
         f"load_state_dict {label}",
-        lambda m, t, bad=bad: m.load_state_dict({**m.state_dict(), "0.weight": bad}),
+        lambda m, b=bad: m.net.load_state_dict({**m.net.state_dict(), "0.weight": b}),
         ValueError,
         "'0.weight': Parameter value must be finite",
     )
-
-for label, lr in {"zero": 0.0, "negative": -0.1, "bool": True}.items():
-    error = TypeError if isinstance(lr, bool) else ValueError
-    case(f"SGD lr {label}", lambda m, t, lr=lr: SGD(m.parameters(), lr=lr), error, "lr must be")
-for label, eps in {"zero": 0.0, "negative": -1e-6}.items():
     case(
-        f"gradcheck eps {label}",
-        lambda m, t, eps=eps: gradcheck(m, 1.0, eps=eps),
+        f"assigning a parameter's value {label}",
+        lambda m, b=bad: setattr(m.net[0].weight, "value", b),
         ValueError,
-        "eps must be",
+        "Parameter value must be finite",
     )
+
+for label, lr in {"negative": -0.1, "bool": True}.items():
+    error = TypeError if isinstance(lr, bool) else ValueError
+    case(f"SGD lr {label}", lambda m, lr=lr: SGD(m.net.parameters(), lr=lr), error, "lr must be")
+for label, eps in {"zero": 0.0, "negative": -1e-6}.items():
+    case(f"gradcheck eps {label}", lambda m, e=eps: gradcheck(m.net, 1.0, eps=e), ValueError, "eps")
+case("gradcheck rtol negative", lambda m: gradcheck(m.net, 1.0, rtol=-1.0), ValueError, "rtol must")
 case(
-    "gradcheck rtol negative", lambda m, t: gradcheck(m, 1.0, rtol=-1.0), ValueError, "rtol must be"
+    "an optimizer's setting",
+    lambda m: SGD(m.net.parameters(), lr=0.1, momentum=-0.5),
+    ValueError,
+    "momentum must be a finite non-negative",
 )
+case("Adam betas", lambda m: Adam(m.net.parameters(), betas=(0.9, 1.0)), ValueError, r"in \[0, 1\)")
+
+# -- shapes that do not fit ------------------------------------------------------------------
 
 SHAPES = {
     "batch for a scalar": (1.0, np.ones(3)),
@@ -287,147 +284,282 @@ SHAPES = {
 }
 for label, (x, grad) in SHAPES.items():
     case(
-        f"Sequential grad {label}",
-        lambda m, t, x=x, g=grad: after_forward(m, x).backward(g),
+        f"grad given to backward, {label}",
+        lambda m, x=x, g=grad: after_forward(m.net, x).backward(g),
         ValueError,
         r"grad given to Sequential.backward\(\) must have the shape of the model's output",
     )
     case(
-        f"MSELoss target {label}",
-        lambda m, t, x=x, g=grad: MSELoss()(m(x), g) if np.ndim(g) else MSELoss()(m(x), [g, g]),
+        f"MSELoss target, {label}",
+        lambda m, x=x, g=grad: MSELoss()(m.net(x), g if np.ndim(g) else [g, g]),
         ValueError,
         "target must have the shape",
     )
 case(
     "trace target shape",
-    lambda m, t: trace(m, [1.0, 2.0], [1.0, 2.0, 3.0]),
+    lambda m: trace(m.net, [1.0, 2.0], [1.0, 2.0, 3.0]),
     ValueError,
     "target must have the shape",
 )
-case("History unknown name", lambda m, t: History(m)["w0"], KeyError, "no parameter named 'w0'")
 case(
-    "ragged input",
-    lambda m, t: m([[1.0], [2.0, 3.0]]),
+    "a loss for labels, without check_target",
+    lambda m: MSELoss()(m.clf(X), np.array([0, 1, 2])),
     ValueError,
-    "input of Sequential must be a rectangular",
+    "overrides check_target",
 )
+case("ragged input", lambda m: m.net([[1.0], [2.0, 3.0]]), ValueError, "rectangular")
+case("empty prediction", lambda m: MSELoss()(np.zeros(0), 0.7), ValueError, "not be an empty")
 case(
-    "empty prediction",
-    lambda m, t: MSELoss()(m(np.zeros(0)), 0.7),
+    "Dense input of the wrong width",
+    lambda m: m.clf(np.ones((3, 5))),
     ValueError,
-    "prediction must not be an empty",
+    r"takes samples of 2 features: an array of shape \(N, 2\) or \(2,\), got shape \(3, 5\)",
 )
 case(
-    "load_state_dict wrong shape",
-    lambda m, t: m.load_state_dict({**m.state_dict(), "4.weight": [1.0, 2.0]}),
+    "Dense inside a model, the wrong width",
+    lambda m: Sequential(Dense(2, 4, rng=0), Dense(3, 1, rng=0))(np.ones((2, 2))),
     ValueError,
-    r"'4.weight': expected shape \(\), got \(2,\)",
+    r"Dense\(in_features=3, .* takes samples of 3 features",
 )
 case(
-    "load_state_dict missing",
-    lambda m, t: m.load_state_dict({"0.weight": 1.0}),
+    "assigning a parameter's value of another shape",
+    lambda m: setattr(m.net[0].weight, "value", [1.0, 2.0]),
     ValueError,
-    "'2.weight': missing",
+    r"must keep its shape \(\), got shape \(2,\)",
 )
+
+# -- what a layer's backward returns: checked by Sequential, which names the layer -----------
+
 case(
-    "load_state_dict unexpected",
-    lambda m, t: m.load_state_dict({**m.state_dict(), "5.bias": 1.0}),
+    "backward summed over the batch",
+    lambda m: after_forward(Sequential(Tanh(), SumsOverBatch()), np.ones((4, 3))).backward(
+        np.ones((4, 3))
+    ),
     ValueError,
-    "'5.bias': unexpected",
+    r"what layer 1 \(SumsOverBatch\) returned from backward\(\) has shape \(3,\), but the "
+    r"layer's input had shape \(4, 3\)",
 )
-case("SGD empty", lambda m, t: SGD([], lr=0.1), ValueError, "empty list of parameters")
 case(
-    "SGD repeated",
-    lambda m, t: SGD([m[0].weight, m[0].weight], lr=0.1),
+    "backward transposed",
+    lambda m: after_forward(Sequential(Dense(3, 2, rng=0), Transposes()), np.ones((4, 3))).backward(
+        np.ones((4, 2))
+    ),
     ValueError,
-    "same Parameter twice",
+    r"what layer 1 \(Transposes\) returned from backward\(\) has shape \(2, 4\)",
 )
 case(
-    "SGD one Parameter", lambda m, t: SGD(m[0].weight, lr=0.1), TypeError, "iterable of Parameters"
-)
-case("SGD a layer", lambda m, t: SGD(m[0], lr=0.1), TypeError, "iterable of Parameters")
-case(
-    "SGD a model",
-    lambda m, t: SGD(m, lr=0.1),
+    "backward returns nothing",
+    lambda m: after_forward(Sequential(Linear(1.0), Returns(2.0, grad=None))).backward(1.0),
     TypeError,
-    r"item 0 is a Linear; pass model.parameters\(\)",
+    r"what layer 1 \(Returns\) returned from backward\(\) is None: .* forget `return`",
+)
+case(
+    "forward returns nothing",
+    lambda m: Sequential(Linear(1.0), Returns(None))(1.0),
+    TypeError,
+    r"what layer 1 \(Returns\) returned from forward\(\) is None: .* forget `return`",
 )
 
+# -- what an optimizer's update returns: checked by step, which names the parameter ----------
 
-def overflowing_step(model):
-    optimizer = sgd_with_grad(model, -1e308)
-    model[2].weight.value = 1.7e308  # + 0.1 * 1e308 is above the largest float
-    return optimizer.step()
+for label, what, error, pattern in [
+    ("None", lambda v: None, TypeError, r"update\(\) returned None for .*: did you forget"),
+    (
+        "a number for an array",
+        lambda v: 1.0,
+        ValueError,
+        r"returned a number for .* whose value "
+        r"is an array of shape \(4, 2\)",
+    ),  # fmt: skip
+    ("the wrong shape", lambda v: np.zeros(3), ValueError, r"returned an array of shape \(3,\)"),
+    ("text", lambda v: "v", TypeError, r"what Returning.update\(\) returned for .* must be"),
+    ("inf", lambda v: v * np.inf, FloatingPointError, "overflows: its new value is not finite"),
+]:
+    case(
+        f"update returns {label}",
+        lambda m, w=what: Returning(m.clf.parameters(), w).step(),
+        error,
+        pattern,
+    )
+
+
+def overflowing(m):
+    """SGD over the two-node network's parameters and a huge one, whose next step overflows."""
+    huge = Parameter(1.7e308)
+    huge.grad = -1e308  # + 0.1 * 1e308 is above the largest float
+    return SGD([*m.net.named_parameters(), ("huge", huge)], lr=0.1)
 
 
 case(
     "SGD step overflow",
-    lambda m, t: overflowing_step(m),
+    lambda m: overflowing(m).step(),
     FloatingPointError,
-    "update of parameter '2.weight' overflows",
+    r"update of parameter 'huge' overflows.* \(it is lr=0.1\); no parameter was updated",
 )
 case(
-    "Linear rng negative",
-    lambda m, t: Linear(rng=-1),
+    "SGD step, a gradient left unsummed over the batch",
+    lambda m: [
+        (layer := ForgetsToSum())(np.array([1.0, 2.0])),
+        layer.backward(np.ones(2)),
+        SGD(layer.named_parameters(), lr=0.1).step(),
+    ],
     ValueError,
-    "rng must be a non-negative seed",
+    r"gradient of parameter 'w' has shape \(2,\), but its value has shape \(\)",
 )
-for name, make, cached in [("Linear", lambda m: m[0], "x"), ("Sigmoid", lambda m: m[1], "s")]:
-    case(  # a bare layer: its cached value is missing (a model says more, below)
+
+# -- optimizers given what is not a list of parameters --------------------------------------
+
+case("SGD empty", lambda m: SGD([], lr=0.1), ValueError, "empty list of parameters")
+case(
+    "SGD repeated",
+    lambda m: SGD([m.net[0].weight, m.net[0].weight], lr=0.1),
+    ValueError,
+    "same Parameter twice",
+)
+case("SGD one Parameter", lambda m: SGD(m.net[0].weight, 0.1), TypeError, "iterable of Parameters")
+case("SGD a layer", lambda m: SGD(m.net[0], lr=0.1), TypeError, "iterable of Parameters")
+case(
+    "SGD a model",
+    lambda m: SGD(m.net, lr=0.1),
+    TypeError,
+    r"item 0 is a Linear; pass model.parameters\(\)",
+)
+case(
+    "optimizer state of another model",
+    lambda m: Adam([Parameter(1.0)]).load_state_dict(m.adam.state_dict()),
+    ValueError,
+    "lists 4 parameters; this optimizer has 1",
+)
+
+# -- layers and models used in the wrong order, or wrongly put together --------------------
+
+for name, make in [("Linear", lambda m: m.net[0]), ("Sigmoid", lambda m: m.net[1])]:
+    case(
         f"{name} backward before forward",
-        lambda m, t, make=make: make(m).backward(1.0),
-        AttributeError,
-        f"'{name}' object has no attribute '{cached}'",
+        lambda m, make=make: make(m).backward(1.0),
+        RuntimeError,
+        rf"{name}.backward\(\) needs a forward pass first: it reads self\.\w+, which",
     )
 case(
-    "Sequential backward before forward",
-    lambda m, t: m.backward(1.0),
+    "Dense backward before forward",
+    lambda m: Dense(2, 4).backward(np.ones((3, 4))),
     RuntimeError,
-    r"Sequential.backward\(\) needs a forward pass first",
+    r"Dense.backward\(\) needs a forward pass first",
 )
 case(
-    "Sequential backward twice",
-    lambda m, t: after_forward(m).backward(1.0) and m.backward(1.0),
+    "model backward before forward",
+    lambda m: m.net.backward(1.0),
     RuntimeError,
-    r"Each forward pass allows one backward pass",
+    r"Sequential.backward\(\) needs a forward pass first: call model\(x\)",
 )
 case(
-    "MSELoss backward before forward",
-    lambda m, t: MSELoss().backward(),
-    AttributeError,
-    r"call loss_fn\(prediction, target\) before loss_fn.backward\(\)",
+    "model backward twice",
+    lambda m: after_forward(m.net).backward(1.0) and m.net.backward(1.0),
+    RuntimeError,
+    "Each forward pass allows one backward pass",
 )
-case("load missing file", lambda m, t: load(m, t / "nothing.npz"), FileNotFoundError, "no file at")
+case(
+    "loss backward before forward",
+    lambda m: MSELoss().backward(),
+    RuntimeError,
+    r"MSELoss.backward\(\) needs a forward pass first: .* Call loss_fn\(prediction, target\)",
+)
+case(
+    "one layer at two places",
+    lambda m: Sequential(act := Sigmoid(), Linear(1.0), act),
+    ValueError,
+    r"same Sigmoid object at two places, layer 0 and layer 2",
+)
+case(
+    "Linear with PyTorch's arguments",
+    lambda m: Linear(2, 4),
+    TypeError,
+    r"Linear\(2, 4\): nanonet's Linear is the chapter's .* use Dense\(2, 4\)",
+)
+case("Linear rng negative", lambda m: Linear(rng=-1), ValueError, "rng must be a non-negative")
+case("model indexed by name", lambda m: m.net["0"], TypeError, r"use model\[0\], not model\['0'\]")
+case("model indexed too far", lambda m: m.net[5], IndexError, r"has 5 layers \(0 to 4\)")
+
+# -- a classifier's data: labels, targets and inputs that do not fit ------------------------
+
+for label, make_loss, target, error, pattern in [
+    ("float labels", CrossEntropyLoss, np.array([0.0, 1.0, 2.0]), TypeError, "integer class label"),
+    ("label out of range", CrossEntropyLoss, np.array([0, 1, 3]), ValueError, "from 0 to 2 .* 3"),
+    ("negative label", CrossEntropyLoss, np.array([0, -1, 2]), ValueError, "got -1"),
+    ("too few labels", CrossEntropyLoss, np.array([0, 1]), ValueError, "one label per sample"),
+    ("BCE target above 1", BCEWithLogitsLoss, np.full((3, 3), 2.0), ValueError, "0 or 1"),
+    ("BCE target shape", BCEWithLogitsLoss, np.ones(3), ValueError, "one target per logit"),
+    ("BCE NaN target", BCEWithLogitsLoss, np.full((3, 3), np.nan), ValueError, "0 or 1"),
+]:
+    case(
+        f"classifier: {label}",
+        lambda m, make=make_loss, t=target: step(m.clf, m.adam, make(), X, t),
+        error,
+        pattern,
+    )
+case(
+    "classifier: NaN input",
+    lambda m: step(m.clf, m.adam, CrossEntropyLoss(), np.full((3, 2), np.nan), np.array([0, 1, 2])),
+    ValueError,
+    "prediction must be finite",
+)
+case(
+    "batches of different lengths",
+    lambda m: list(batches(X, np.array([0, 1]), 2)),
+    ValueError,
+    "same number of samples, got 3 and 2",
+)
+case("accuracy labels", lambda m: accuracy(np.zeros((3, 2)), [0, 1]), ValueError, r"shape \(3,\)")
+
+# -- files -----------------------------------------------------------------------------------
+
+case("History unknown name", lambda m: History(m.net)["w0"], KeyError, "no parameter named 'w0'")
+case(
+    "load missing file", lambda m: load(m.net, m.tmp / "nothing.npz"), FileNotFoundError, "no file"
+)
 case(
     "load junk file",
-    lambda m, t: (t / "w.npz").write_bytes(b"junk") and load(m, t / "w.npz"),
+    lambda m: (m.tmp / "w.npz").write_bytes(b"junk") and load(m.net, m.tmp / "w.npz"),
     ValueError,
     "cannot load weights from",
 )
 case(
     "load other model",
-    lambda m, t: save(Sequential(Linear(1.0)), t / "w.npz") or load(m, t / "w.npz"),
+    lambda m: save(Sequential(Linear(1.0)), m.tmp / "w.npz") or load(m.net, m.tmp / "w.npz"),
     ValueError,
     "do not fit this model",
 )
 case(
     "save into a missing folder",
-    lambda m, t: save(m, t / "no" / "w.npz"),
+    lambda m: save(m.net, m.tmp / "no" / "w.npz"),
     FileNotFoundError,
     r"cannot save weights to '.*w\.npz': the folder '.*no' does not exist",
 )
 
 
+def snapshot(m):
+    """Every weight of both models, as bytes."""
+    return [np.asarray(p.value).tobytes() for p in [*m.net.parameters(), *m.clf.parameters()]]
+
+
+@pytest.fixture
+def m(tmp_path, two_node):
+    """The two models, their optimizers, and a folder for files."""
+    net = two_node()
+    clf = Sequential(Dense(2, 4, rng=0), ReLU(), Dense(4, 3, rng=1))
+    adam = Adam(clf.parameters(), lr=0.1)
+    step(clf, adam, CrossEntropyLoss(), X, np.array([0, 1, 2]))  # so that Adam has state
+    return SimpleNamespace(net=net, clf=clf, sgd=SGD(net.named_parameters(), lr=0.1), adam=adam,
+                           tmp=tmp_path)  # fmt: skip
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy's words for inf and NaN
 @pytest.mark.parametrize("action, error, pattern", CASES)
-def test_bad_input(tmp_path, two_node, action, error, pattern):
-    model = two_node()
-    before = [p.value for p in model.parameters()]
+def test_bad_input(m, action, error, pattern):
+    before = snapshot(m)
     with pytest.raises(Exception) as info:
-        action(model, tmp_path)
+        action(m)
     assert type(info.value) is error, f"{type(info.value).__name__}: {info.value}"
     assert info.match(pattern)  # the message names what was wrong
-    assert Path(info.traceback[-1].path).parent == NANONET_DIR, "raised outside nanonet's own code"
-    after = [p.value for p in model.parameters()]
-    if "overflow" in pattern:  # the test itself set this weight; the step must not have changed it
-        before[1] = 1.7e308
-    assert after == before
+    assert NANONET_DIR in Path(info.traceback[-1].path).parents, "raised outside nanonet's code"
+    assert snapshot(m) == before, "a weight changed"

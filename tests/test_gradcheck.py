@@ -4,6 +4,17 @@ import re
 
 import numpy as np
 import pytest
+from support import (
+    Assigns,
+    ForgetsToSum,
+    NoReturn,
+    WipesGradient,
+    WipesInput,
+    WrongInputGrad,
+    WrongParamGrad,
+    WrongShape,
+    WrongSign,
+)
 
 from nanonet import (
     BCEWithLogitsLoss,
@@ -14,39 +25,12 @@ from nanonet import (
     Linear,
     Loss,
     MSELoss,
-    Parameter,
     ReLU,
     Sequential,
     Sigmoid,
     Tanh,
     gradcheck,
 )
-
-
-class WrongInputGrad(Layer):
-    """y = x**2 with a backward that forgets the factor 2."""
-
-    def forward(self, x):
-        self.x = x
-        return x * x
-
-    def backward(self, grad):
-        return grad * self.x
-
-
-class WrongParamGrad(Layer):
-    """y = a * x**2 whose parameter gradient is off by a factor."""
-
-    def __init__(self):
-        self.a = Parameter([1.5, -0.5])
-
-    def forward(self, x):
-        self.x = x
-        return self.a.value * x * x
-
-    def backward(self, grad):
-        self.a.grad += 0.5 * grad * self.x * self.x  # should be grad * x**2
-        return grad * 2 * self.a.value * self.x
 
 
 def test_passes_for_builtin_layers_on_scalars_and_batches():
@@ -119,84 +103,6 @@ def test_rejects_non_layers():
 
 
 # -- the habits that break layers, each named in the user's terms ---------------------
-
-
-class WrongSign(Layer):
-    """y = -x whose backward forgets the sign."""
-
-    def forward(self, x):
-        return -x
-
-    def backward(self, grad):
-        return grad
-
-
-class Assigns(Layer):
-    """y = w * x whose backward assigns the weight's gradient instead of adding to it."""
-
-    def __init__(self):
-        self.w = Parameter(2.0)
-
-    def forward(self, x):
-        self.x = x
-        return self.w.value * x
-
-    def backward(self, grad):
-        self.w.grad = float(np.sum(grad * self.x))  # should be +=
-        return grad * self.w.value
-
-
-class WipesInput(Layer):
-    """A forward that overwrites the array it was given."""
-
-    def forward(self, x):
-        x *= 2.0
-        return x
-
-    def backward(self, grad):
-        return 2.0 * grad
-
-
-class WipesGradient(Layer):
-    """A backward that overwrites the gradient it was given."""
-
-    def forward(self, x):
-        return 2.0 * x
-
-    def backward(self, grad):
-        grad *= 2.0
-        return grad
-
-
-class NoReturn(Layer):
-    def forward(self, x):
-        return 2.0 * x
-
-    def backward(self, grad):
-        2.0 * grad
-
-
-class WrongShape(Layer):
-    def forward(self, x):
-        return 1.0 * x
-
-    def backward(self, grad):
-        return grad[:1]
-
-
-class ForgetsToSum(Layer):
-    """y = w * x whose backward leaves the weight's gradient per sample, unsummed."""
-
-    def __init__(self):
-        self.w = Parameter(2.0)
-
-    def forward(self, x):
-        self.x = x
-        return self.w.value * x
-
-    def backward(self, grad):
-        self.w.grad = self.w.grad + grad * self.x  # an array for a batch: should be summed
-        return grad * self.w.value
 
 
 HABITS = {

@@ -62,6 +62,7 @@ def test_repr():
 
 
 @pytest.mark.parametrize("prediction", [1e200, np.array([0.0, 1e200])], ids=["float", "array"])
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # numpy's, for arrays
 def test_a_loss_that_overflows_from_finite_values_says_the_training_diverges(prediction):
     with pytest.raises(
         FloatingPointError, match="the training is diverging. Lower the optimizer's learning rate"

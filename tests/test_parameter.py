@@ -27,13 +27,17 @@ def test_array_parameter_is_an_owned_float64_copy_with_zero_grad():
     assert repr(p) == "Parameter([[1., 2.],\n           [3., 4.]])"
 
 
-def test_zero_grad_gives_a_new_zero_array():
+def test_zero_grad_zeroes_the_gradients_own_array_as_pytorch():
     p = Parameter([1.0, 2.0])
     p.grad += np.array([0.5, 0.25])
     held = p.grad
     p.zero_grad()
+    assert p.grad is held  # in place, as PyTorch's zero_grad(set_to_none=False)
     np.testing.assert_array_equal(p.grad, [0.0, 0.0])
-    np.testing.assert_array_equal(held, [0.5, 0.25])  # a held array is not overwritten
+    p.grad = np.ones(3)  # a broken layer's gradient of the wrong shape is replaced
+    p.zero_grad()
+    np.testing.assert_array_equal(p.grad, [0.0, 0.0])
+    assert p.grad_resets == 3  # the constructor's, and two
 
 
 @pytest.mark.parametrize("bad", ["2", None, object(), 1 + 2j, [1, "a"], np.array([1j])])
@@ -78,10 +82,11 @@ def test_assigning_an_array_copies_into_the_parameters_own_array():
     assert p.grad.shape == (2,)
 
 
-def test_a_named_parameter_says_its_name_in_errors():
+def test_listing_the_parameters_changes_nothing_in_them():
     from nanonet import Linear, Sequential
 
-    model = Sequential(Linear(1.0), Linear(2.0))
-    list(model.named_parameters())
-    with pytest.raises(ValueError, match="Parameter '1.weight' value must be finite"):
-        model[1].weight.value = float("inf")
+    shared = Linear(1.0)
+    first, second = Sequential(shared, Linear(2.0)), Sequential(Linear(3.0), shared)
+    assert [name for name, _ in first.named_parameters()] == ["0.weight", "1.weight"]
+    assert [name for name, _ in second.named_parameters()] == ["0.weight", "1.weight"]
+    assert vars(shared.weight).keys() == {"_value", "grad", "grad_resets"}  # (no name written)

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
+from support import Returns
 
-from nanonet import Layer, Linear, Sequential, Sigmoid, gradcheck
+from nanonet import Linear, Sequential, Sigmoid, gradcheck
 
 
 def test_forward_runs_layers_in_order():
@@ -90,25 +91,12 @@ def test_empty_sequential_is_the_identity():
     assert list(model.parameters()) == []
 
 
-class Returns(Layer):
-    """A user layer whose forward returns ``value`` and whose backward returns ``grad``."""
-
-    def __init__(self, value, grad=1.0):
-        self.value, self.grad = value, grad
-
-    def forward(self, x):
-        return self.value
-
-    def backward(self, grad):
-        return self.grad
-
-
 @pytest.mark.parametrize(
     "returned, expected",
-    [(3, 3.0), (np.float64(0.25), 0.25), (np.int32(2), 2.0), ([1, 2], np.array([1.0, 2.0]))],
-    ids=["int", "numpy float", "numpy int", "list"],
+    [(3, 3.0), (np.float64(0.25), 0.25), (np.int32(2), 2.0), (np.array([1, 2]), [1.0, 2.0])],
+    ids=["int", "numpy float", "numpy int", "int array"],
 )
-def test_what_a_layer_returns_is_converted_for_the_next_layer(returned, expected):
+def test_a_number_or_array_a_layer_returns_works_in_the_next_layer(returned, expected):
     model = Sequential(Returns(returned), Sigmoid(), Linear(2.0))
     out = model(0.0)
     np.testing.assert_allclose(out, 2.0 / (1.0 + np.exp(-np.asarray(expected))), rtol=1e-15)
@@ -126,9 +114,11 @@ def test_a_layer_that_returns_nothing_is_named_with_a_hint(method):
         model.backward(1.0)
 
 
-def test_a_layer_that_returns_text_is_named():
+def test_a_layer_that_returns_text_or_a_list_is_named():
     with pytest.raises(TypeError, match=r"what layer 0 \(Returns\) returned from forward\(\)"):
         Sequential(Returns("0.5"), Sigmoid())(1.0)
+    with pytest.raises(TypeError, match=r"layer 0 \(Returns\) returned .* a list, not a float or"):
+        Sequential(Returns([0.5]), Linear(2.0))(1.0)
 
 
 def test_one_backward_per_forward(two_node):

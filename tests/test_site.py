@@ -33,8 +33,14 @@ def test_the_layer_contract_is_a_definition_list(docs_site):
 
 
 def api_pages(site) -> dict[str, str]:
-    """Each API page's HTML, by module name."""
-    return {page.parent.name: page.read_text() for page in (site / "api").glob("*/index.html")}
+    """Each API page's HTML, by module name below nanonet ("layers.linear")."""
+    return {
+        ".".join(page.parent.relative_to(site / "api").parts): page.read_text()
+        for page in (site / "api").glob("**/index.html")
+        if page.parent != site / "api"
+        and (page.parent / "index.html").exists()
+        and not list(page.parent.glob("*/index.html"))  # (a folder of pages is no module)
+    }
 
 
 def signatures(html: str) -> list[str]:
@@ -49,16 +55,17 @@ def test_a_class_signature_shows_the_constructors_parameters(docs_site):
     pages = api_pages(docs_site)
     assert (
         "Linear(weight: float | None = None, *not_allowed: object, rng: object = None)"
-        in signatures(pages["linear"])
+        in signatures(pages["layers.linear"])
     )
     assert any(
-        s.startswith("Dense(\n") and "bias: bool = True" in s for s in signatures(pages["dense"])
+        s.startswith("Dense(\n") and "bias: bool = True" in s
+        for s in signatures(pages["layers.dense"])
     )
 
 
 def test_long_signatures_wrap_one_parameter_a_line(docs_site):
     (gradcheck,) = [
-        s for s in signatures(api_pages(docs_site)["gradcheck"]) if s.startswith("gradcheck(")
+        s for s in signatures(api_pages(docs_site)["tools.gradcheck"]) if s.startswith("gradcheck(")
     ]
     lines = gradcheck.splitlines()
     assert lines[0] == "gradcheck(" and lines[-1] == ") -> bool"
@@ -82,12 +89,12 @@ def test_the_contents_list_names_each_object_once(docs_site):
 def test_value_is_explained_and_every_signature_links_to_it(docs_site):
     index = (docs_site / "api" / "index.html").read_text()
     assert 'id="nanonet._checks.Value"' in index
-    assert "a float for one sample, a float64 array for a batch" in text_of(index)
-    linear = api_pages(docs_site)["linear"]
-    forward = linear[linear.index('id="nanonet.linear.Linear.forward"') :]
+    assert "a float for one sample, an array for a batch" in text_of(index)
+    linear = api_pages(docs_site)["layers.linear"]
+    forward = linear[linear.index('id="nanonet.layers.linear.Linear.forward"') :]
     forward = forward[forward.index("doc-signature") :]
     forward = forward[: forward.index("</code>")]
-    assert forward.count('href="../#nanonet._checks.Value">Value</a>') == 2  # x and the result
+    assert forward.count('href="../../#nanonet._checks.Value">Value</a>') == 2  # x, the result
 
 
 def test_every_attribute_has_a_type(docs_site):
@@ -191,6 +198,6 @@ def test_each_teaching_page_links_to_its_notebook_with_its_figures(docs_site):
 
 
 def test_the_navigation_names_the_api_reference_once(docs_site):
-    html = (docs_site / "api" / "linear" / "index.html").read_text()
+    html = (docs_site / "api" / "layers" / "linear" / "index.html").read_text()
     links = re.findall(r'<a href="([^"]*)" class="md-nav__link[^"]*">(.*?)</a>', html, re.DOTALL)
-    assert [href for href, text in links if text_of(text) == "API reference"] == ["../"]
+    assert [href for href, text in links if text_of(text) == "API reference"] == ["../../"]

@@ -30,7 +30,8 @@ def test_public_api():
         [
             *["Layer", "Parameter", "Sequential", "Linear", "Dense", "Sigmoid", "Tanh", "ReLU"],
             *["Loss", "MSELoss", "CrossEntropyLoss", "BCEWithLogitsLoss"],
-            *["Optimizer", "SGD", "Adam", "batches", "one_hot", "train_test_split", "accuracy"],
+            *["Optimizer", "SGD", "Adam", "AdamW"],
+            *["batches", "one_hot", "train_test_split", "accuracy"],
             *["sigmoid", "softmax", "log_softmax", "gradcheck", "GradcheckError"],
             *["save", "load", "trace", "Trace", "ChainRule", "History", "TrainingWarning"],
             *["draw", "Drawing"],

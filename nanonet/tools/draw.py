@@ -1,0 +1,478 @@
+"""draw: a picture of a network, with its values and its gradients, written as SVG.
+
+The picture is the chapter's: each value is a circle (an oval, for a long
+name), each layer an arrow from its input to its output. Given an input,
+every circle shows its value (the forward pass); given a target too, a
+second row below runs right to left and shows the gradients (the backward
+pass): dC/d(value) under every value, and under every layer the
+dC/d(parameter) of each of its parameters.
+
+nanonet writes the SVG itself, as text: no Graphviz, no matplotlib. It is
+made to sit on any page, light or dark: lines and labels take the colour of
+the text around them (``currentColor``), and the two accent colours are
+mixed from a blue or an orange and that same text colour. Alone (a file, or
+an ``<img>``), the drawing paints its own background, light or dark as the
+reader's system prefers.
+
+How a layer is labelled comes from the layer itself: a layer with a
+``symbol`` attribute (a str: ``Sigmoid.symbol`` is ``"σ"``) is an arrow
+with that symbol over it; any other layer, such as one of yours without a
+symbol, is an arrow through a box with its class name. Set ``symbol`` on
+your own layer and it is drawn exactly like a built-in one.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._checks import Value, as_count, as_path
+from .._format import format_number
+from ..layer import Layer
+from ..loss import MSELoss
+from ._steps import run_copy, steps_of
+from .trace import trace
+from .trace.engine import value_names
+
+# -- sizes, in px of the drawing (1 px on the page when shown at full size) --
+FONT_SIZE = 13  # every text but the layers' symbols
+SYMBOL_SIZE = 16  # a layer's symbol, such as σ
+LINE = 17  # from one line's baseline to the next
+PAD = 10  # around the picture
+RADIUS = 18  # of a circle; an oval for a longer name is as high, and wider
+ARROW = 42  # the shortest arrow between two values
+BACK_ARROW = 22  # the shortest arrow between two gradients
+BOX = 12  # a box's height above and below its arrow
+#: Arrays with at most this many numbers are shown in a column, larger ones by their shape.
+MAX_LINES = 4
+#: The drawing shrinks to fit a narrow page down to 11 px text, then the page scrolls.
+MIN_SCALE = 11 / FONT_SIZE
+
+# Width of characters, in units of the font size: DejaVu Sans, the widest of
+# the usual sans-serif fonts, rounded up; a drawing sized for it fits others.
+_NARROW, _WIDE = set(" .,:;-()[]/'!|fijlrtI"), set("mwMW=+×→←")
+
+
+def _width(text: str, size: float = FONT_SIZE) -> float:
+    """An estimate of the width of ``text`` on the page, in px: SVG text has no measure."""
+    return size * sum(_units(c) for c in text)
+
+
+def _units(c: str) -> float:
+    if c in _NARROW:
+        return 0.34
+    if c in _WIDE:
+        return 0.88
+    return 0.72 if c.isupper() else 0.64
+
+
+@dataclass
+class _Node:
+    """A value: its name, and the lines of text under it in each row."""
+
+    name: str
+    forward: list[str]  # its value, empty without x
+    backward: list[str]  # dC/d(value), empty without a target
+
+
+@dataclass
+class _Edge:
+    """A layer (or the loss): an arrow, labelled with a symbol or a boxed class name."""
+
+    label: str
+    boxed: bool  # a layer without a symbol: its class name in a box on the arrow
+    size: int  # of the label's text: a symbol is larger
+    parameters: list[str]  # above the arrow: "0.weight = 2"
+    gradients: list[tuple[str, list[str]]]  # in the backward row: ("dC/d(0.weight)", ["-0.001"])
+    words: str  # how the desc says it
+
+    def gradient_lines(self) -> list[str]:
+        """The gradients as the lines under the arrow: each name, then its value."""
+        return [line for name, value in self.gradients for line in [name, *value]]
+
+
+class Drawing:
+    """A drawing of a network, made by `draw`: SVG text, shown by Jupyter.
+
+    Attributes:
+        svg (str): The drawing, a complete SVG document.
+        title (str): What it shows, in a few words (also the SVG's ``<title>``).
+
+    Examples:
+        >>> from nanonet import Linear, Sigmoid, Sequential
+        >>> drawing = draw(Sequential(Linear(2.0), Sigmoid()), 1.0)
+        >>> drawing
+        Drawing('Sequential: x → y0 → y1')
+        >>> drawing.svg.startswith("<svg"), "0.8808" in drawing.svg
+        (True, True)
+    """
+
+    def __init__(self, svg: str, title: str) -> None:
+        self.svg = svg
+        self.title = title
+
+    def __repr__(self) -> str:
+        return f"Drawing({self.title!r})"
+
+    def _repr_svg_(self) -> str:
+        """How Jupyter shows a Drawing: the picture itself."""
+        return self.svg
+
+    def save(self, path: Any) -> None:
+        """Write the SVG to ``path`` (a str or a pathlib.Path), as UTF-8 text.
+
+        Raises:
+            TypeError: If ``path`` is not a str or an os.PathLike.
+        """
+        with open(as_path(path), "w", encoding="utf-8") as file:
+            file.write(self.svg)
+
+
+def draw(
+    model: Layer,
+    x: object = None,
+    target: object = None,
+    loss_fn: Any = None,
+    *,
+    names: Sequence[str] | None = None,
+    digits: int | None = 4,
+) -> Drawing:
+    """Draw a network: its values as circles, its layers as arrows, and their numbers.
+
+    Without ``x`` the drawing shows the structure: the values' names, each
+    layer's symbol (or its class name in a box) and its parameters. With
+    ``x`` it also runs the forward pass, on a copy, and writes every value
+    under its circle. With ``target`` too it runs `trace`, so the numbers
+    are exactly trace's, and adds the cost C and a second row for the
+    backward pass: dC/d(value) under every value, and under every layer
+    the gradient of each of its parameters (its own share, for a weight
+    that several layers share).
+
+    A model that can be iterated (a `nanonet.Sequential`) is drawn one
+    layer per arrow; any other layer is one arrow. A value that is an
+    array of at most 4 numbers shows them in a column; a larger array (a
+    batch, say) shows its shape: `trace` shows every number.
+
+    The drawing is sized for its text to be 13 px at full size. It shrinks
+    to fit a narrower page, but not below 11 px text: on a phone, scroll it
+    sideways.
+
+    Args:
+        model: The network (or a single layer).
+        x: The input, a number or an array; None to draw only the structure.
+        target: The desired output, for the cost and the gradients (needs ``x``).
+        loss_fn: The loss; `nanonet.MSELoss` by default (needs ``target``).
+        names: Names for the values, as in `trace`: the input first, then
+            each layer's output. By default ``x``, ``y0``, ``y1``, ...; the
+            chapter's are ``["s0", "x1", "s1", "x2", "s2", "out"]``.
+        digits: Significant digits of every number (None: all of them).
+
+    Returns:
+        The picture, a `Drawing`. Its ``.svg`` is the text, ``.save(path)``
+            writes it, and Jupyter shows it as a picture.
+
+    Raises:
+        TypeError: If ``model`` is not a Layer, a layer's ``symbol`` is not
+            a str, or ``digits`` is not an int (and the errors of the forward
+            pass and the loss for a bad ``x`` or ``target``).
+        ValueError: If ``target`` is given without ``x``, ``loss_fn``
+            without ``target``, ``names`` does not hold one name per value,
+            or ``digits`` is below 1.
+
+    Examples:
+        >>> from nanonet import Linear, Sigmoid, Sequential
+        >>> model = Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
+        >>> drawing = draw(model, 2.0, 0.7, names=["s0", "x1", "s1", "x2", "s2", "out"])
+        >>> drawing.title
+        'Sequential: s0 → x1 → s1 → x2 → s2 → out → C'
+        >>> "0.3638" in drawing.svg, "dC/d(0.weight)" in drawing.svg, "-0.001177" in drawing.svg
+        (True, True, True)
+    """
+    if not isinstance(model, Layer):
+        raise TypeError(f"draw needs a Layer, got {type(model).__name__}")
+    if target is not None and x is None:
+        raise ValueError(
+            "draw got a target but no x: the gradients come from a forward pass, "
+            "so give the input too, as in draw(model, x, target)"
+        )
+    if loss_fn is not None and target is None:
+        raise ValueError("draw got a loss_fn but no target: a loss needs a target to compare with")
+    digits = None if digits is None else as_count(digits, "digits")
+    steps = steps_of(model)
+    names = value_names(names, len(steps))
+
+    values: list[Value] = []  # the input, each layer's output and, with a target, C
+    grads: list[Value] = []  # with a target, dC/d(each of those)
+    parameter_grads: list[dict[str, Value]] = [{} for _ in steps]  # per layer, by its own names
+    if target is not None:
+        t = trace(model, x, target, loss_fn, names=names, digits=digits)
+        forward = {row["index"]: row for row in t.rows if row["pass"] == "forward"}
+        backward = {row["index"]: row for row in t.rows if row["pass"] == "backward"}
+        values = [forward[k]["input"] for k in range(len(steps))] + [forward["C"]["input"], t.loss]
+        grads = [backward[k]["grad_input"] for k in range(len(steps))]
+        grads += [backward["C"]["grad_input"], 1.0]  # dC/d(output), and dC/dC = 1
+        parameter_grads = [backward[k]["parameter_grads"] for k in range(len(steps))]
+        names = [*names, "C"]
+    elif x is not None:
+        values = run_copy(model, x)[2]
+
+    nodes = [
+        _Node(
+            name,
+            _lines(values[k], digits) if values else [],
+            _lines(grads[k], digits) if grads else [],
+        )
+        for k, name in enumerate(names)
+    ]
+    full_names = {id(p): name for name, p in model.named_parameters()}
+    edges = [
+        _layer_edge(step, full_names, parameter_grads[k], digits) for k, step in enumerate(steps)
+    ]
+    if target is not None:
+        label, _ = _label(MSELoss() if loss_fn is None else loss_fn)  # a loss is never boxed
+        edges.append(_Edge(label, False, FONT_SIZE, [_named("target", target, digits)], [], label))
+
+    title = f"{type(model).__name__}: " + " → ".join(node.name for node in nodes)
+    return Drawing(_svg(nodes, edges, title, _describe(nodes, edges)), title)
+
+
+def _label(layer_or_loss: object) -> tuple[str, bool]:
+    """Its ``symbol`` if it has one; otherwise its class name, for a box."""
+    symbol = getattr(layer_or_loss, "symbol", None)
+    if symbol is None:
+        return type(layer_or_loss).__name__, True
+    if not isinstance(symbol, str):
+        raise TypeError(
+            f"{type(layer_or_loss).__name__}.symbol labels the layer in draw, so it must be a str "
+            f"(or None for a box with the class name), got {type(symbol).__name__}"
+        )
+    return symbol, False
+
+
+def _layer_edge(
+    layer: Layer, full_names: dict[int, str], grads: dict[str, Value], digits: int | None
+) -> _Edge:
+    """A layer's arrow: its label, its parameters above, their gradients below."""
+    label, boxed = _label(layer)
+    parameters: list[str] = []
+    gradients: list[tuple[str, list[str]]] = []
+    for own_name, parameter in layer.named_parameters():
+        name = full_names[id(parameter)]
+        parameters.append(_named(name, parameter.value, digits))
+        if own_name in grads:
+            gradients.append((f"dC/d({name})", _lines(grads[own_name], digits)))
+    words = f"{type(layer).__name__}" + (f" ({label})" if not boxed else "")
+    if parameters:
+        words += " with " + ", ".join(parameters)
+    return _Edge(label, boxed, FONT_SIZE if boxed else SYMBOL_SIZE, parameters, gradients, words)
+
+
+def _lines(value: Value, digits: int | None) -> list[str]:
+    """A value as lines of text: a number, a column of a few numbers, or an array's shape."""
+    if isinstance(value, np.ndarray):
+        if value.size > MAX_LINES:
+            return [f"shape {value.shape}"]
+        return [format_number(float(number), digits) for number in value.ravel()]
+    return [format_number(value, digits)]
+
+
+def _named(name: str, value: object, digits: int | None) -> str:
+    """``name = 2`` for a number, ``name (3, 2)`` (its shape) for an array."""
+    array = np.asarray(value, dtype=float)
+    if array.ndim == 0:
+        return f"{name} = {format_number(float(array), digits)}"
+    return f"{name} {array.shape}"
+
+
+def _describe(nodes: list[_Node], edges: list[_Edge]) -> str:
+    """The picture in words, for the SVG's <desc> (what a screen reader says)."""
+    steps = ", ".join(
+        f"{edge.words} takes {a.name} to {b.name}"
+        for a, b, edge in zip(nodes, nodes[1:], edges, strict=False)
+    )
+    parts = [f"Each circle is a value and each arrow a layer: {steps or 'no layers'}."]
+    if nodes[0].forward:
+        parts.append(
+            "Forward pass, left to right: "
+            + ", ".join(f"{node.name} = {', '.join(node.forward)}" for node in nodes)
+            + "."
+        )
+    if nodes[0].backward:
+        gradients = [f"dC/d{node.name} = {', '.join(node.backward)}" for node in reversed(nodes)]
+        for edge in reversed(edges):
+            gradients += [f"{name} = {', '.join(value)}" for name, value in edge.gradients]
+        parts.append("Backward pass, right to left: " + ", ".join(gradients) + ".")
+    return " ".join(parts)
+
+
+# -- the SVG --------------------------------------------------------------------
+
+# Lines and labels are in the text colour of the page around the drawing; the
+# accent colours are mixed from it, so they stay readable on light and dark
+# pages alike. Alone (a file, an <img>), the drawing brings its own colours.
+_STYLE = """
+svg:root { color: #1f2328; background: #ffffff; font-family: system-ui, sans-serif; }
+@media (prefers-color-scheme: dark) { svg:root { color: #e6edf3; background: #0d1117; } }
+.nanonet-drawing text { font-size: 13px; }
+.nanonet-drawing .nanonet-forward {
+  fill: #0b5cad; fill: color-mix(in srgb, #1f78d1 65%, currentColor); }
+.nanonet-drawing .nanonet-backward {
+  fill: #b3470f; fill: color-mix(in srgb, #e8630f 65%, currentColor); }
+.nanonet-drawing line.nanonet-backward {
+  stroke: #b3470f; stroke: color-mix(in srgb, #e8630f 65%, currentColor); }
+"""
+
+
+def _text(x: float, y: float, text: str, css_class: str = "", size: int = FONT_SIZE) -> str:
+    """One line of text centred on x, its baseline at y; every text is escaped."""
+    fill = f'class="{css_class}"' if css_class else 'fill="currentColor"'
+    style = f' style="font-size: {size}px"' if size != FONT_SIZE else ""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" {fill}{style}>'
+        f"{html.escape(text)}</text>"
+    )
+
+
+def _line(start: float, end: float, y: float, css_class: str = "") -> str:
+    """A horizontal line from ``start`` to ``end``."""
+    colour = f'class="{css_class}"' if css_class else 'stroke="currentColor"'
+    return (
+        f'<line x1="{start:.1f}" y1="{y:.1f}" x2="{end:.1f}" y2="{y:.1f}" '
+        f'stroke-width="1.5" {colour}/>'
+    )
+
+
+def _arrow(start: float, end: float, y: float, css_class: str = "") -> str:
+    """A horizontal arrow from ``start`` to ``end``, its head (a triangle) at ``end``."""
+    head = 8 if end > start else -8
+    fill = f'class="{css_class}"' if css_class else 'fill="currentColor"'
+    return _line(start, end - head, y, css_class) + (
+        f'<path d="M{end:.1f},{y:.1f} L{end - head:.1f},{y - 4.5:.1f} '
+        f'L{end - head:.1f},{y + 4.5:.1f} Z" {fill}/>'
+    )
+
+
+def _svg(nodes: list[_Node], edges: list[_Edge], title: str, description: str) -> str:
+    """Lay the nodes and edges out and write them as an SVG document."""
+    r = RADIUS
+    radius = [max(r, 0.55 * _width(node.name) + 4) for node in nodes]  # across: an oval's
+    grad_width = [max((_width(line) for line in node.backward), default=0.0) for node in nodes]
+    node_width = [
+        max(2 * radius[k], grad_width[k], *(_width(line) for line in node.forward))
+        for k, node in enumerate(nodes)
+    ]
+    box = [_width(edge.label) + 14 if edge.boxed else 0.0 for edge in edges]
+    edge_width = [
+        max(
+            box[k],
+            _width(edge.label, edge.size),
+            *map(_width, [*edge.parameters, *edge.gradient_lines()]),
+        )
+        for k, edge in enumerate(edges)
+    ]
+
+    # Left to right: each gap wide enough for what sits in it and around it.
+    xs = [PAD + node_width[0] / 2]
+    for k, edge in enumerate(edges):
+        arrow = max(ARROW, _width(edge.label, edge.size) + 8, box[k] + 2 * BACK_ARROW)
+        gap = max(
+            radius[k] + radius[k + 1] + 6 + arrow,  # the arrow, and its label or box
+            edge_width[k] + 20,  # the texts above and below the arrow
+            (node_width[k] + node_width[k + 1]) / 2 + 14,  # the values
+            (grad_width[k] + grad_width[k + 1]) / 2 + 12 + BACK_ARROW,  # the gradients
+        )
+        xs.append(xs[-1] + gap)
+
+    # Top to bottom: parameters and labels, the circles, the values, the gradients.
+    # Values sit under their circles and gradients in rows of their own, so
+    # the numbers of a circle and of an arrow never share a line.
+    above = max((len(edge.parameters) for edge in edges), default=0)
+    y_label = 26  # from the arrow up to the baseline of the lowest parameter
+    y_arrow = PAD + max(r, 20, y_label + 10 + LINE * (above - 1))  # the circles and the arrows
+    y_values = y_arrow + r + 16  # the first line of the values
+    forward_lines = max(len(node.forward) for node in nodes)
+    bottom: float = y_values + LINE * (forward_lines - 1) if forward_lines else y_arrow + r - 4
+    y_back = bottom + 22  # the backward arrows, the gradients' first line centred on them
+    backward_lines = max(len(node.backward) for node in nodes)
+    y_grads = y_back + 4.5 + LINE * backward_lines + 4  # the parameters' gradients
+    if backward_lines:
+        bottom = y_back + 4.5 + LINE * (backward_lines - 1)  # the values' gradients
+        below = max((len(edge.gradient_lines()) for edge in edges), default=0)
+        if below:  # the parameters' gradients
+            bottom = y_grads + LINE * (below - 1)
+
+    parts = []
+    for k, edge in enumerate(edges):
+        left, right = xs[k] + radius[k] + 3, xs[k + 1] - radius[k + 1] - 3
+        middle = (left + right) / 2
+        if edge.boxed:
+            half = box[k] / 2
+            parts.append(_line(left, middle - half, y_arrow))
+            parts.append(
+                f'<rect x="{middle - half:.1f}" y="{y_arrow - BOX:.1f}" width="{box[k]:.1f}" '
+                f'height="{2 * BOX}" rx="4" fill="none" stroke-width="1.5" stroke="currentColor"/>'
+            )
+            parts.append(_text(middle, y_arrow + 4.5, edge.label))
+            parts.append(_arrow(middle + half, right, y_arrow))
+        else:
+            parts.append(_arrow(left, right, y_arrow))
+            parts.append(_text(middle, y_arrow - 7, edge.label, size=edge.size))
+        for i, line in enumerate(edge.parameters):
+            parts.append(
+                _text(middle, y_arrow - y_label - LINE * (len(edge.parameters) - 1 - i), line)
+            )
+        for i, line in enumerate(edge.gradient_lines()):
+            parts.append(_text(middle, y_grads + LINE * i, line, "nanonet-backward"))
+        if backward_lines:
+            parts.append(
+                _arrow(
+                    xs[k + 1] - grad_width[k + 1] / 2 - 6,
+                    xs[k] + grad_width[k] / 2 + 6,
+                    y_back,
+                    "nanonet-backward",
+                )
+            )
+    for k, node in enumerate(nodes):
+        parts.append(
+            f'<ellipse cx="{xs[k]:.1f}" cy="{y_arrow:.1f}" rx="{radius[k]:.1f}" ry="{r}" '
+            'fill="none" stroke-width="1.5" stroke="currentColor"/>'
+        )
+        parts.append(_text(xs[k], y_arrow + 4.5, node.name))
+        for i, line in enumerate(node.forward):
+            parts.append(_text(xs[k], y_values + LINE * i, line, "nanonet-forward"))
+        for i, line in enumerate(node.backward):
+            parts.append(_text(xs[k], y_back + 4.5 + LINE * i, line, "nanonet-backward"))
+
+    width = xs[-1] + node_width[-1] / 2 + PAD
+    if forward_lines:  # a key to the colours, in words and arrows
+        key = [("→ forward pass: the values", "nanonet-forward")]
+        if backward_lines:
+            key.append(("← backward pass: dC/d(value), dC/d(parameter)", "nanonet-backward"))
+        bottom += LINE + 8
+        spans = "".join(
+            f'<tspan class="{css}" dx="{0 if i == 0 else 16}">{html.escape(text)}</tspan>'
+            for i, (text, css) in enumerate(key)
+        )
+        parts.append(
+            f'<text x="{PAD}" y="{bottom:.1f}" class="nanonet-key" fill="currentColor">'
+            f"{spans}</text>"
+        )
+        width = max(width, 2 * PAD + sum(_width(text) + 16 for text, _ in key))
+    height = bottom + 5 + PAD
+    return "\n".join(
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="nanonet-drawing" role="img" '
+            f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+            f'style="max-width: 100%; height: auto; min-width: {math.ceil(width * MIN_SCALE)}px">',
+            f"<title>{html.escape(title)}</title>",
+            f"<desc>{html.escape(description)}</desc>",
+            f"<style>{_STYLE}</style>",
+            *parts,
+            "</svg>",
+        ]
+    )
