@@ -124,3 +124,44 @@ def test_the_hook_fails_the_build_on_a_changed_cache(hook, fake_cache, monkeypat
     (fake_cache / "pyodide.js").write_bytes(b"tampered")
     with pytest.raises(PluginError, match="failed verification"):
         hook.on_pre_build(config={})
+
+
+build_editor = load(ROOT / "docs/_tools/build_editor.py")
+
+
+def test_the_editors_packages_are_pinned_and_locked():
+    """Every package at an exact version, and every locked tarball with its integrity hash."""
+    package = json.loads((build_editor.SOURCE / "package.json").read_text())
+    lock = json.loads((build_editor.SOURCE / "package-lock.json").read_text())
+    pinned = {**package["dependencies"], **package["devDependencies"]}
+    assert "@codemirror/view" in pinned and "esbuild" in pinned
+    for name, version in pinned.items():
+        assert version[0].isdigit(), f"{name} {version}: not an exact version"
+        assert lock["packages"][f"node_modules/{name}"]["version"] == version
+    for path, entry in lock["packages"].items():
+        if path:  # "" is the project itself
+            assert entry["integrity"].startswith("sha512-"), path
+            # No tarball from elsewhere than the registry npm is set to (no git, no URL).
+            assert "resolved" not in entry, path
+
+
+def test_the_editors_cache_follows_its_inputs(tmp_path, monkeypatch):
+    """A new input (a changed editor.js) is a new cache folder: the old bundle is not used."""
+    source = tmp_path / "editor"
+    source.mkdir()
+    for name in build_editor.INPUTS:
+        (source / name).write_text(name)
+    monkeypatch.setattr(build_editor, "SOURCE", source)
+    monkeypatch.setattr(build_editor, "ROOT", tmp_path)
+    first = build_editor.cache()
+    assert build_editor.built() is None
+    first.mkdir(parents=True)
+    for name in build_editor.FILES:
+        (first / name).write_text("built")
+    assert build_editor.built() == first
+    (source / "editor.js").write_text("changed")
+    assert build_editor.cache() != first and build_editor.built() is None
+    assert build_editor.package_of("node_modules/@codemirror/view/dist/index.js") == (
+        "@codemirror/view"
+    )
+    assert build_editor.package_of("node_modules/crelt/index.js") == "crelt"
