@@ -31,7 +31,7 @@
   const EDITOR = new URL("editor.js", here).href;
   const NOT_INCLUDED = "The in-page Python was not included in this build; see README.";
   const TRACEBACK_LINES = 10; // a traceback shows its last lines: where it failed, and why
-  const IDLE_DELAY = 2000; // ms of a page at rest before Python starts loading
+  const IDLE_DELAY = 1000; // ms of a page at rest before Python starts loading (it takes 5-7 s)
 
   class Stopped extends Error {}
 
