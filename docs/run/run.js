@@ -302,8 +302,9 @@
     // in a new tab; or an SVG (a nanonet drawing), put in the page so that
     // it takes the page's colours.
     picture(message) {
-      const figure = element("figure", { class: "run-figure", "data-theme": theme() });
+      const figure = element("figure", { class: "run-figure" });
       if (message.kind === "png") {
+        figure.dataset.theme = theme(); // its colours: the page's when it was drawn
         const bytes = Uint8Array.from(atob(message.data), (c) => c.charCodeAt(0));
         const url = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
         this.urls.push(url);
