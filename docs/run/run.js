@@ -457,6 +457,7 @@
           name: block.name,
           theme: theme(),
           dpr: window.devicePixelRatio || 1,
+          width: block.node.clientWidth, // the column: a wider figure is drawn this wide
         };
         const result = await python.request(request, (message) => {
           if (message.type === "output") block.print(message.text, message.hidden);

@@ -10,7 +10,10 @@ What a block shows besides what it prints:
 - matplotlib's figures. The site serves matplotlib, but loads it only for a
   block that needs it (`needs`). Its backend here is Agg, styled in the
   page's colours, light or dark (`THEMES`); ``plt.show()`` and the end of a
-  block turn every open figure into a PNG under the block, and close it.
+  block turn every open figure into a PNG under the block, and close it. A
+  figure wider than the page's column is drawn as wide as the column (its
+  height kept): shrunk as a picture instead, its text would be too small to
+  read on a phone.
 - Pictures of objects that show themselves in Jupyter (``_repr_svg_``,
   ``_repr_png_``), such as nanonet's drawings: those the block assigned to a
   name, and the value of its last line if that is an expression.
@@ -73,7 +76,7 @@ def show(*args, **kwargs):
 '''
 
 namespaces: dict[str, dict] = {}
-settings = {"theme": "light", "dpr": 1.0, "name": "", "styled": ""}
+settings = {"theme": "light", "dpr": 1.0, "width": 0, "name": "", "styled": ""}
 
 
 def _no_display(message: str) -> None:
@@ -140,6 +143,7 @@ def run(
     scope: str = "page",
     theme: str = "light",
     dpr: float = 1.0,
+    width: float = 0,
 ) -> str:
     """Run code in a namespace, show its pictures, and say how it went.
 
@@ -150,6 +154,8 @@ def run(
         theme: the page's colour scheme, "light" or "dark", for figures.
         dpr: the screen's device pixel ratio: PNGs have that many pixels per
             CSS pixel (at most 2).
+        width: the page's column, in CSS pixels (0: unknown); a wider figure
+            is drawn as wide as that.
 
     Returns:
         JSON ``{"status": "ok" | "error", "text": ..., "value": ...}``: for an
@@ -159,6 +165,7 @@ def run(
         loaded yet also gets ``"needs": [package]``.
     """
     settings.update(theme=theme if theme in THEMES else "light", dpr=min(max(dpr, 1.0), 2.0))
+    settings["width"] = width
     settings["name"] = name
     namespace = namespaces.setdefault(scope, {"__name__": "__docs__"})
     # Tracebacks then quote the block's lines, as they do for a file.
@@ -313,6 +320,9 @@ def show_figures() -> None:
         figure = plt.figure(number)
         if settings["theme"] == "dark":
             _black_to_text(figure)
+        inches, height = figure.get_size_inches()
+        if settings["width"] and inches * 96 > settings["width"]:
+            figure.set_size_inches(settings["width"] / 96, height)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=96 * settings["dpr"])
         width, height = figure.get_size_inches() * 96

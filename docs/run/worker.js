@@ -10,7 +10,7 @@
 //   {id, type: "prepare", packages, codes}         load optional packages now: those
 //                                                  named, and those the codes need
 //   {id, type: "reset", scope}                     a fresh namespace (a new page)
-//   {id, type: "run", code, name, scope, theme, dpr}
+//   {id, type: "run", code, name, scope, theme, dpr, width}
 //   {id, type: "check", code, name, scope}         extra code after a block
 // Messages out, for a request:
 //   {id, type: "progress", text}                   loading, in words
@@ -172,13 +172,13 @@ async function prepare({ id, packages = [], codes = [] }) {
   return {};
 }
 
-async function run({ id, code, name, scope = "page", theme = "light", dpr = 1 }) {
+async function run({ id, code, name, scope = "page", theme = "light", dpr = 1, width = 0 }) {
   await prepare({ id, codes: [code] });
   const output = (current = new Output(id));
   const start = performance.now();
   let result;
   try {
-    result = JSON.parse(runner.run(code, name, scope, theme, dpr));
+    result = JSON.parse(runner.run(code, name, scope, theme, dpr, width));
   } finally {
     output.send();
     current = null;
