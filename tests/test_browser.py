@@ -609,3 +609,36 @@ def test_on_a_phone_nothing_is_cut_off_without_a_cue(visit, site, server, width,
     output.scroll_into_view_if_needed()
     page.screenshot(path=shots / f"tutorial-{width}px-drawing.png")
     assert not problems, problems
+
+
+def test_other_scripts_can_check_a_block_and_run_code_of_their_own(visit):
+    """window.nanonetPython(): what a later Check button or a playground page would use."""
+    page = visit().open("tutorial/")
+    block, run, output, status = parts(page, 1)
+    run.click()
+    wait_until_done(block, run)
+    results = page.evaluate(
+        """async () => {
+            const python = await window.nanonetPython();
+            const printed = [];
+            const check = (code) => python.request({ type: "check", code, name: "a check" });
+            return {
+                right: await check("model[0].weight.value == 2.0"),
+                wrong: await check("True if model[0].weight.value == 3 else 'w0 is not 3'"),
+                // A playground keeps its own namespace, and gets each result as JSON.
+                playground: await python.request(
+                    { type: "run", code: "x = 41\\nprint('hi')\\n{'x': x + 1}",
+                      name: "playground", scope: "playground" },
+                    (message) => message.type === "output" && printed.push(message.text),
+                ),
+                printed,
+                page: await check("'x' not in globals()"),
+            };
+        }"""
+    )
+    assert results["right"]["passed"] is True
+    assert results["wrong"] == {**results["wrong"], "passed": False, "message": "w0 is not 3"}
+    assert results["playground"]["status"] == "ok"
+    assert results["playground"]["value"] == {"x": 42}
+    assert "".join(results["printed"]) == "hi\n"
+    assert results["page"]["passed"] is True  # the page's namespace does not see the playground's
