@@ -538,6 +538,15 @@ history.plot(target=0.7)"""
     output.scroll_into_view_if_needed()
     page.screenshot(path=shots / "tutorial-plot-dark.png")
     assert any(url.endswith(".whl") and "matplotlib-3" in url for url in tab.requests)
+    # A block that draws in a loop shows the first 20 pictures, and counts the rest.
+    loop = (
+        "import matplotlib.pyplot as plt\nfor i in range(25):\n    plt.plot([i, 0])\n    plt.show()"
+    )
+    edit(block, loop)
+    run.click()
+    wait_until_done(block, run)
+    expect(output.locator(".run-figure img")).to_have_count(20)
+    expect(output.locator(".run-output__note")).to_have_text("… 5 more pictures")
 
 
 def test_python_stays_loaded_across_pages(visit):

@@ -466,6 +466,7 @@
         });
         block.print("", result.hidden);
         block.render(); // all of it, now: the run is over
+        if (result.hiddenPictures) block.showNote(`… ${plural(result.hiddenPictures, "more picture")}`);
         if (result.status === "error" && result.needs) {
           block.showNote(
             `This block needs ${result.needs.join(", ")}, which was not loaded when it ` +

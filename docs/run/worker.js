@@ -20,7 +20,8 @@
 //   {id, type: "done", ...}                        the last one: the result
 //   {id, type: "failed", text}                     the last one: it could not be done
 // "done" of a run has status ("ok" | "error"), text (a traceback), value (the
-// last line's value, as JSON), needs (packages it lacked), seconds, hidden;
+// last line's value, as JSON), needs (packages it lacked), seconds, hidden
+// (lines past the limit), hiddenPictures (pictures past MAX_PICTURES);
 // "done" of a check has passed and message.
 "use strict";
 
@@ -38,6 +39,7 @@ const WINDOW = 100;
 const BURST = 4;
 const MAX_LINES = 1000;
 const MAX_CHARS = 100000;
+const MAX_PICTURES = 20; // per run; the rest are counted too
 const NEWLINE = 10;
 
 class Output {
@@ -52,6 +54,17 @@ class Output {
     this.changed = false;
     this.windowStart = 0;
     this.sentInWindow = 0;
+    this.pictures = 0;
+  }
+
+  picture(json) {
+    if (++this.pictures <= MAX_PICTURES) {
+      self.postMessage({ id: this.id, type: "picture", ...JSON.parse(json) });
+    }
+  }
+
+  hiddenPictures() {
+    return Math.max(0, this.pictures - MAX_PICTURES);
   }
 
   write(bytes) {
@@ -132,9 +145,7 @@ async function load({ id, runtime: folder, runner: runnerURL, packages }) {
   pyodide.runPython("import sys; sys.path.insert(0, '/docs_runner')");
   runner = pyodide.pyimport("docs_runner");
   // Pictures go to the page as they are drawn (plt.show()) or when the block ends.
-  runner.set_display((json) => {
-    if (current) self.postMessage({ id: current.id, type: "picture", ...JSON.parse(json) });
-  });
+  runner.set_display((json) => current && current.picture(json));
   pyodide.runPython("import numpy, nanonet"); // now, so the first block prints sooner
   pyodide.setStdout({ write });
   pyodide.setStderr({ write });
@@ -186,7 +197,7 @@ async function run({ id, code, name, scope = "page", theme = "light", dpr = 1, w
   const seconds = (performance.now() - start) / 1000;
   // A package it needed but the text did not show: loaded now, for the next Run.
   if (result.needs) await prepare({ id, packages: result.needs });
-  return { ...result, seconds, hidden: output.hiddenLines() };
+  return { ...result, seconds, hidden: output.hiddenLines(), hiddenPictures: output.hiddenPictures() };
 }
 
 async function check({ id, code, name, scope = "page" }) {
