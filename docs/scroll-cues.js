@@ -1,0 +1,66 @@
+// Content that scrolls sideways says so: a fade at each edge that has more
+// (extra.css draws it from the classes set here). Code blocks, printed
+// outputs, tables, formulas and figures can be wider than a phone's column;
+// without a cue, what is past the edge looks cut off.
+//
+// Any element of the page's content that scrolls sideways (overflow-x auto
+// or scroll, and wider inside than its box) gets the class "scroll-cue",
+// and "scroll-cue--left" / "scroll-cue--right" while there is more that way.
+// Marked again when the window's size, the content (a Run's output) or the
+// scroll position changes.
+(function () {
+  "use strict";
+
+  const marked = new Set();
+
+  function scrolls(node) {
+    if (node.scrollWidth <= node.clientWidth + 1) return false;
+    const overflow = getComputedStyle(node).overflowX;
+    return overflow === "auto" || overflow === "scroll";
+  }
+
+  function mark(node) {
+    const wide = scrolls(node);
+    node.classList.toggle("scroll-cue", wide);
+    node.classList.toggle("scroll-cue--left", wide && node.scrollLeft > 1);
+    node.classList.toggle(
+      "scroll-cue--right",
+      wide && node.scrollLeft + node.clientWidth < node.scrollWidth - 1,
+    );
+    if (wide && !marked.has(node)) {
+      marked.add(node);
+      node.addEventListener("scroll", () => mark(node), { passive: true });
+    }
+  }
+
+  let frame = null;
+  function markAll() {
+    frame = null;
+    const content = document.querySelector(".md-content");
+    if (!content) return;
+    for (const node of marked) if (!node.isConnected) marked.delete(node);
+    for (const node of marked) mark(node);
+    for (const node of content.querySelectorAll("*")) {
+      if (!marked.has(node) && node.scrollWidth > node.clientWidth + 1) mark(node);
+    }
+  }
+
+  function later() {
+    if (!frame) frame = requestAnimationFrame(markAll);
+  }
+
+  window.addEventListener("resize", later);
+  document.addEventListener("change", later); // a content tab picked
+  document.addEventListener("toggle", later, true); // a collapsed block opened
+  new MutationObserver(later).observe(document.body, {
+    childList: true,
+    subtree: true,
+    characterData: true, // a Run's output growing
+    attributes: true,
+    attributeFilter: ["hidden"],
+  });
+  // Fonts (the math font) change widths once they load; instant navigation swaps the content.
+  if (document.fonts) document.fonts.ready.then(later);
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(later);
+  later();
+})();
