@@ -207,6 +207,15 @@ class Layer:
             for name in type(layer).buffers:
                 yield f"{prefix}.{name}" if prefix else name, getattr(layer, name)
 
+    def named_generators(self) -> Iterator[tuple[str, np.random.Generator]]:
+        """Yield (name, generator) for each ``numpy.random.Generator`` the layers draw from.
+
+        A layer that draws random numbers (`nanonet.Dropout`'s mask) keeps its
+        Generator as an attribute; `nanonet.save` keeps its state, so that a
+        resumed run draws what the uninterrupted one would have.
+        """
+        return self._members(np.random.Generator)
+
     def zero_grad(self) -> None:
         """Reset the gradient of every parameter to zero."""
         for parameter in self.parameters():

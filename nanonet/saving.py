@@ -1,58 +1,68 @@
-"""save and load: a model's weights in a ``.npz`` file, written atomically, read safely."""
+"""save and load: a model's weights, or a whole training checkpoint, in one ``.npz`` file.
+
+A checkpoint holds everything a training run needs to go on exactly where it
+stopped: the model's weights and buffers, the random state of its layers
+that draw numbers (as `nanonet.Dropout`), and, if given, the optimizer's
+state, the schedule's, a Generator's (the one that shuffles the batches) and
+any numbers (the epoch, say). Resuming from it gives, bit for bit, the
+weights of the run that never stopped.
+
+The file is a standard numpy ``.npz`` archive: one array per weight, buffer
+and array of optimizer state, and a record (JSON text) of the rest. It is
+written atomically and read without unpickling, with memory bounded by the
+model's size (see `load`).
+"""
 
 from __future__ import annotations
 
-import io
-import math
+import json
 import os
-import stat
-import zipfile
-import zlib
-from typing import BinaryIO, NamedTuple
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from ._checks import as_path
 from .layer import Layer
-from .parameter import Parameter
 
-#: The version of the file layout that `save` writes and `load` reads.
-FORMAT_VERSION = 1
-_FORMAT_KEY = "__nanonet_format__"
-_ZIP_START = b"PK\x03\x04"  # how every .npz archive (a zip file) begins
-_NPY_START = b"\x93NUMPY"  # how a single-array .npy file begins
-
-# What `load` accepts. Files that `save` writes stay far inside these limits.
-_FLOAT64 = (np.dtype("<f8"), np.dtype(">f8"))  # weights, in either byte order
-_MAX_HEADER_SIZE = 10_000  # numpy's own safe maximum for a .npy header
-_ROOM_PER_ENTRY = 4096  # bytes of zip and .npy headers around an array; save writes ~230
-_ROOM_PER_FILE = 4096  # bytes of the zip's closing records; save writes 22
-_ZIP_ENCRYPTED = 0x1  # the zip flag bit of an encrypted entry
-# What zipfile raises on a damaged archive, from its directory to a bad checksum.
-_DAMAGED_ZIP = (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, UnicodeDecodeError)
+#: The version of the file layout that `save` writes and `load` reads (1: weights only).
+FORMAT_VERSION = 2
+#: How many arrays of state an optimizer may keep per parameter, at most, in a file.
+STATES_PER_PARAMETER = 4
 
 
-def save(model: Layer, path: str | os.PathLike) -> None:
-    """Save ``model``'s weights to ``path`` as a ``.npz`` file, atomically.
+def save(
+    model: Layer,
+    path: str | os.PathLike,
+    *,
+    optimizer: Any = None,
+    scheduler: Any = None,
+    rng: np.random.Generator | None = None,
+    **numbers: float,
+) -> None:
+    """Save ``model``'s weights, and what else is given, to ``path``, atomically.
 
-    The file is a standard numpy ``.npz`` archive: one array per parameter,
-    under its name from `Layer.state_dict` (a scalar weight is a 0-d
-    array), plus ``__nanonet_format__``, the format version.
-
-    The write is atomic: the archive is written to a temporary file in the
-    same folder (named ``.<name>.<random>.tmp``), flushed to disk, and only
-    then renamed over ``path``. A crash, a full disk or an exception at any
-    moment leaves either the previous file or the new one at ``path``, never
-    a truncated mix, and removes the temporary file when it can. Weights
-    round-trip bit for bit.
+    The archive is written to a temporary file in the same folder (named
+    ``.<name>.<random>.tmp``), flushed to disk, and only then renamed over
+    ``path``: a crash, a full disk or an exception at any moment leaves either
+    the previous file or the new one, never a truncated mix. Everything
+    round-trips bit for bit.
 
     Args:
-        model: The layer (usually a Sequential) whose weights to save.
-        path: Where to write. The name is used as given (no suffix is
-            added); ``.npz`` is the convention.
+        model: The layer (usually a Sequential) whose weights and buffers to
+            save, with the random state of the Generators its layers hold.
+        path: Where to write. The name is used as given; ``.npz`` is the
+            convention.
+        optimizer: An optimizer whose state to save too (its `state_dict`).
+        scheduler: A learning-rate schedule whose state to save too.
+        rng: A ``numpy.random.Generator`` whose state to save too: the one
+            that shuffles the batches, so a resumed run draws the same ones.
+        **numbers: Numbers to keep with it, such as ``epoch=5``; `load`
+            returns them.
 
     Raises:
-        TypeError: If ``model`` is not a Layer, or ``path`` is not a path.
+        TypeError: If ``model`` is not a Layer, ``path`` is not a path,
+            ``rng`` is not a Generator, or a number is not a number.
         FileNotFoundError: If the folder ``path`` names does not exist.
         OSError: If the file cannot be written; ``path`` is then unchanged.
 
@@ -60,69 +70,86 @@ def save(model: Layer, path: str | os.PathLike) -> None:
         >>> import tempfile, pathlib
         >>> from nanonet import Linear, Sequential, Sigmoid
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "weights.npz"
-        >>> save(Sequential(Linear(2.0), Sigmoid(), Linear(0.5)), path)
+        >>> save(Sequential(Linear(2.0), Sigmoid(), Linear(0.5)), path, epoch=3)
         >>> model = Sequential(Linear(0.0), Sigmoid(), Linear(0.0))
         >>> load(model, path)
+        {'epoch': 3}
         >>> model.state_dict()
         {'0.weight': 2.0, '2.weight': 0.5}
     """
+    from . import _npz  # (zipfile loads only when a file is written or read)
+
     if not isinstance(model, Layer):
         raise TypeError(f"save needs a Layer, got {type(model).__name__}")
-    arrays = {name: np.asarray(value) for name, value in model.state_dict().items()}
-    arrays[_FORMAT_KEY] = np.array(FORMAT_VERSION)
     path = as_path(path)
-    folder, name = os.path.split(os.path.abspath(path))
-    try:
-        temporary, descriptor = _create_temporary_file(folder, name)
-    except FileNotFoundError:  # os.open names the temporary file: say what went wrong
-        raise FileNotFoundError(
-            f"cannot save weights to {path!r}: "
-            f"the folder {os.path.dirname(path) or os.curdir!r} does not exist"
-        ) from None
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            _write_archive(file, arrays)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        _remove_quietly(temporary)
-        raise
-    _sync_folder(folder)
+    arrays = {name: np.asarray(value) for name, value in model.state_dict().items()}
+    record: dict[str, Any] = {"numbers": _numbers(numbers)}
+    generators = {name: g.bit_generator.state for name, g in model.named_generators()}
+    if generators:
+        record["generators"] = generators
+    if optimizer is not None:
+        state = optimizer.state_dict()
+        record["optimizer"] = {"class": type(optimizer).__name__, "param_groups": [
+            {key: _plain(value) for key, value in group.items()} for group in state["param_groups"]
+        ], "state": {}}  # fmt: skip
+        for index, entries in state["state"].items():
+            for key, value in entries.items():
+                if isinstance(value, np.ndarray):
+                    arrays[f"optimizer/{index}/{key}"] = value
+                else:
+                    record["optimizer"]["state"].setdefault(str(index), {})[key] = _plain(value)
+    if scheduler is not None:
+        record["scheduler"] = {"class": type(scheduler).__name__, "state": _plain(
+            scheduler.state_dict())}  # fmt: skip
+    if rng is not None:
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        record["rng"] = rng.bit_generator.state
+    arrays[_npz.FORMAT_KEY] = np.array(FORMAT_VERSION)
+    arrays[_npz.RECORD_KEY] = np.frombuffer(json.dumps(record).encode(), dtype=np.uint8)
+    _npz.write(path, arrays, "weights")
 
 
-def load(model: Layer, path: str | os.PathLike) -> None:
-    """Load weights saved by `save` from ``path`` into ``model``.
+def load(
+    model: Layer,
+    path: str | os.PathLike,
+    *,
+    optimizer: Any = None,
+    scheduler: Any = None,
+    rng: np.random.Generator | None = None,
+) -> dict[str, float]:
+    """Load what `save` wrote to ``path`` into ``model`` (and the optimizer, schedule, rng).
 
-    Everything is checked before any weight is set. If the file is missing,
-    is not an ``.npz`` archive, is truncated or corrupt, holds pickled
-    objects, was written by a newer nanonet, or holds weights for a
-    different architecture, the error names the file and the problem, and
-    ``model`` is left exactly as it was.
+    Everything is checked before anything is set: if the file is missing, is
+    not an ``.npz`` archive, is truncated or corrupt, holds pickled objects,
+    was written by a newer nanonet, holds weights for another architecture,
+    or lacks what is asked of it (an optimizer's state, say), the error
+    names the file and the problem, and the model, the optimizer, the
+    schedule and the Generator are left exactly as they were.
 
     Loading is safe against hostile files, not only broken ones. It never
-    runs code from the file: pickled objects are refused, never unpickled.
-    And it decides from the small parts of the file, before reading any
-    weights: the file's size, the archive's list of entries, and each
-    array's ``.npy`` header (its name, dtype and shape) are checked against
-    the model first. Only then are the weights read, each exactly to the
-    size its header declares. So a file that claims gigabytes (a zip file
-    compresses zeros a thousand to one) takes about as much memory as the
-    model's own weights, plus a small constant, to load or to refuse.
+    runs code from the file: pickled objects are refused, never unpickled,
+    and the record is JSON. And it decides from the small parts of the file,
+    before reading any data: the file's size, the archive's list of entries,
+    and each array's ``.npy`` header (its name, dtype and shape) are checked
+    against the model first. Only then are the arrays read, each exactly to
+    the size its header declares. So a file that claims gigabytes takes
+    about as much memory as the model's own weights (and their optimizer
+    state), plus a small constant, to load or to refuse.
 
-    Weights must be float64, in either byte order (big-endian ones are
-    converted) and in C or Fortran order; archives may be deflated, as
-    ``np.savez_compressed`` writes them. What no weights file for the model
-    holds is refused: a file larger than its weights need (with ample room
-    for the archive's own headers), more arrays than the model has
-    parameters (plus the format entry), a name twice, entries that are not
-    plain files (folders, links, encrypted entries, or compression other
-    than deflate), and ``.npy`` headers longer than numpy's own safe
-    maximum of 10,000 bytes.
+    Weights files of nanonet 0.2 (weights only) load too.
 
     Args:
         model: A layer of the same architecture as the one saved.
         path: The file `save` wrote.
+        optimizer: An optimizer over the model's parameters, of the kind
+            saved, to restore its state.
+        scheduler: A schedule of the kind saved, to restore its state.
+        rng: A ``numpy.random.Generator`` to restore the saved one's state.
+
+    Returns:
+        The numbers saved with it, such as ``{"epoch": 5}`` (``{}`` for a
+            weights-only file).
 
     Raises:
         TypeError: If ``model`` is not a Layer, or ``path`` is not a path.
@@ -137,6 +164,7 @@ def load(model: Layer, path: str | os.PathLike) -> None:
         >>> save(Linear(0.25), path)
         >>> layer = Linear(1.0)
         >>> load(layer, path)
+        {}
         >>> layer
         Linear(weight=0.25)
         >>> load(layer, path.with_name("nothing.npz"))
@@ -144,289 +172,165 @@ def load(model: Layer, path: str | os.PathLike) -> None:
             ...
         FileNotFoundError: cannot load weights: no file at '...nothing.npz'
     """
+    from . import _npz  # (zipfile loads only when a file is written or read)
+
     if not isinstance(model, Layer):
         raise TypeError(f"load needs a Layer, got {type(model).__name__}")
     path = as_path(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"cannot load weights: no file at {path!r}")
-    state = _read_state(path, model)
-    try:
-        model.load_state_dict(state)  # checks the values: finite numbers
-    except ValueError as err:
-        raise ValueError(f"the weights in {path!r} do not fit this model: {err}") from None
-
-
-# -- reading: decide from the directory and the headers, then read what passed ---
-
-
-class _Refusal(Exception):
-    """Why a file cannot be loaded, in the user's terms; `load` adds the file's name."""
-
-
-class _Misfit(_Refusal):
-    """The file is sound, but holds weights for another architecture."""
-
-
-class _Header(NamedTuple):
-    """What the ``.npy`` header at the start of an entry declares."""
-
-    dtype: np.dtype
-    shape: tuple[int, ...]
-    fortran_order: bool
-    size: int  # the header's own length in bytes: the array's data starts there
-
-
-def _read_state(path: str, model: Layer) -> dict[str, np.ndarray]:
-    """Read the weights for ``model`` from the archive at ``path``, or raise ValueError."""
+    shapes = [p.shape for p in model.parameters()]
+    expected = _npz.Expected(
+        arrays={
+            **{name: p.shape for name, p in model.named_parameters()},
+            **{name: np.shape(array) for name, array in model.named_buffers()},
+        },
+        extra=lambda name: _state_shape(name, shapes),
+        most_extra=STATES_PER_PARAMETER * len(shapes),
+        numbers=STATES_PER_PARAMETER * sum(int(np.prod(shape)) for shape in shapes),
+        record_size=8192 + 512 * len(shapes) + 1024 * len(list(model.named_generators())),
+        owner=type(model).__name__,
+    )
     try:
         with open(path, "rb") as file:  # I/O errors stay OSErrors
-            return _read_weights(file, model)
-    except _Misfit as err:
+            version, arrays = _npz.read(file, expected, FORMAT_VERSION)
+        record = json.loads(bytes(arrays.pop(_npz.RECORD_KEY, b"{}")))
+        if not isinstance(record, dict):
+            raise _npz.Refusal("its record is not a JSON object")
+        return _restore(model, arrays, record, optimizer, scheduler, rng)
+    except _npz.Misfit as err:
         raise ValueError(f"the weights in {path!r} do not fit this model: {err}") from None
-    except _Refusal as err:
+    except (_npz.Refusal, json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ValueError(f"cannot load weights from {path!r}: {err}") from None
-    except _DAMAGED_ZIP as err:
+    except _npz.DAMAGED as err:
         raise ValueError(
             f"cannot load weights from {path!r}: it is truncated or corrupt "
             f"({type(err).__name__}: {err})"
         ) from None
 
 
-def _read_weights(file: BinaryIO, model: Layer) -> dict[str, np.ndarray]:
-    """Check the file, then read its weights for ``model``: the steps of `load`.
+def _restore(
+    model: Layer,
+    arrays: dict[str, np.ndarray],
+    record: Mapping[str, Any],
+    optimizer: Any,
+    scheduler: Any,
+    rng: Any,
+) -> dict[str, float]:
+    """Set everything from the file, all or nothing: the model's weights, which are checked
+    with the rest before they are set, come last; what was set before them is put back if
+    they do not fit."""
+    from . import _npz
 
-    Each step reads a little more of the file, and only if the steps before
-    it passed, so a refused file costs little, whatever it claims.
-    """
-    parameters = dict(model.named_parameters())
-    _check_start(file)
-    file_size = os.fstat(file.fileno()).st_size
-    _check_file_size(file_size, parameters)
-    with zipfile.ZipFile(file) as archive:  # reads the list of entries, nothing else
-        entries = _check_entries(archive, parameters, file_size)
-        headers = {name: _read_header(archive, info, name) for name, info in entries.items()}
-        _check_format(archive, entries, headers)
-        _check_fit(headers, parameters, model)
-        return {name: _read_array(archive, entries[name], headers[name]) for name in parameters}
-
-
-def _check_start(file: BinaryIO) -> None:
-    """Refuse a file that does not begin like an ``.npz`` archive."""
-    start = file.read(len(_NPY_START))
-    file.seek(0)
-    if start.startswith(_NPY_START):
-        raise _Refusal("it is a single .npy array, not an .npz archive")
-    if not start.startswith(_ZIP_START):
-        raise _Refusal("it is not an .npz archive (it does not start like a zip file)")
-
-
-def _check_file_size(file_size: int, parameters: dict[str, Parameter]) -> None:
-    """Refuse a file larger than any weights file for these parameters can be.
-
-    Such a file holds 8 bytes per number, and around each array its name
-    (twice, in at most 4 bytes a character) and a few headers. Everything
-    read later lies inside the file, so this bounds it all: the list of
-    entries, and any amount of compressed data.
-    """
-    names = [*parameters, _FORMAT_KEY]
-    numbers = sum(np.size(parameter.value) for parameter in parameters.values()) + 1
-    largest = 8 * numbers + sum(_ROOM_PER_ENTRY + 2 * 4 * len(name) for name in names)
-    largest += _ROOM_PER_FILE
-    if file_size > largest:
-        raise _Misfit(
-            f"the file is {file_size:,} bytes, more than a weights file for this model "
-            f"can be ({largest:,} bytes at most)"
-        )
-
-
-def _check_entries(
-    archive: zipfile.ZipFile, parameters: dict[str, Parameter], file_size: int
-) -> dict[str, zipfile.ZipInfo]:
-    """Check the archive's list of entries; return them by array name (without ``.npy``).
-
-    Nothing of the entries themselves is read yet.
-    """
-    infos = archive.infolist()
-    if len(infos) > len(parameters) + 1:
-        raise _Misfit(
-            f"the file holds {len(infos)} arrays; a weights file for this model holds "
-            f"{len(parameters) + 1} (its {len(parameters)} parameters and the format version)"
-        )
-    entries = {}
-    for info in infos:
-        name = info.filename.removesuffix(".npy")  # as np.load names them
-        if name in entries:
-            raise _Refusal(f"its entry {name!r} appears twice")
-        folder = info.filename.endswith("/")  # (ZipInfo.is_dir fails on an empty name)
-        if folder or stat.S_IFMT(info.external_attr >> 16) not in (0, stat.S_IFREG):
-            raise _Refusal(f"its entry {info.filename!r} is not a plain file (a folder or a link)")
-        if info.flag_bits & _ZIP_ENCRYPTED:
-            raise _Refusal(f"its entry {info.filename!r} is encrypted")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            # zipfile can stop deflate at any size; other methods it expands without limit
-            raise _Refusal(
-                f"its entry {info.filename!r} is compressed with zip method "
-                f"{info.compress_type}; only stored and deflated entries are read"
-            )
-        if info.header_offset < 0 or info.header_offset + info.compress_size > file_size:
-            raise _Refusal(f"it is truncated or corrupt (its entry {name!r} lies outside the file)")
-        entries[name] = info
-    return entries
-
-
-def _read_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> _Header:
-    """Read and check the ``.npy`` header at the start of an entry, and nothing after it.
-
-    numpy reads a header of whatever length the file declares before it
-    checks that length, so the length is checked here first.
-    """
-    with archive.open(info) as entry:
-        try:
-            version = np.lib.format.read_magic(entry)
-        except ValueError:  # shorter than the magic string, or another one
-            raise _Refusal(f"its entry {name!r} is not a numpy array") from None
-        if version not in ((1, 0), (2, 0)):
-            raise _Refusal(
-                f"its entry {name!r} is a .npy array of format {version[0]}.{version[1]}, "
-                "which nanonet does not read"
-            )
-        length_field = entry.read(2 if version == (1, 0) else 4)
-        length = int.from_bytes(length_field, "little")
-        if length > _MAX_HEADER_SIZE:
-            raise _Refusal(
-                f"its entry {name!r} declares a .npy header of {length:,} bytes, "
-                f"more than numpy's safe maximum of {_MAX_HEADER_SIZE:,}"
-            )
-        header = io.BytesIO(length_field + entry.read(length))
-    if version == (1, 0):
-        read = np.lib.format.read_array_header_1_0
-    else:
-        read = np.lib.format.read_array_header_2_0
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    numbers = dict(_mapping(record.get("numbers", {}), "numbers"))
+    generators = _mapping(record.get("generators", {}), "generators")
+    states = {
+        name: _checked_state(g, generators.get(name), name) for name, g in model.named_generators()
+    }
+    if rng is not None:
+        if "rng" not in record:
+            raise _npz.Refusal("it holds no Generator's state (save it with rng=)")
+        states["rng"] = _checked_state(rng, record["rng"], "rng")
+    undo = [(x, x.state_dict()) for x in (optimizer, scheduler) if x is not None]
     try:
-        shape, fortran_order, dtype = read(header, max_header_size=_MAX_HEADER_SIZE)
-    except Exception:  # numpy parses the header with ast.literal_eval: it fails in many ways
-        raise _Refusal(f"its entry {name!r} has a corrupt .npy header") from None
-    if dtype.hasobject:
-        raise _Refusal("it holds pickled Python objects, which are never loaded")
-    if not all(type(n) is int and n >= 0 for n in shape):
-        raise _Refusal(f"its entry {name!r} declares an impossible shape {shape}")
-    size = np.lib.format.MAGIC_LEN + len(length_field) + length
-    data_size = math.prod(shape) * dtype.itemsize
-    if info.file_size != size + data_size:
-        raise _Refusal(
-            f"its entry {name!r} is corrupt: its .npy header declares {data_size:,} bytes "
-            f"of data, its zip entry {info.file_size - size:,}"
+        for what, thing in (("optimizer", optimizer), ("scheduler", scheduler)):
+            if thing is not None:
+                _load_into(what, thing, record, arrays)  # (each checks all before it sets)
+        try:
+            names = [name for name, _ in [*model.named_parameters(), *model.named_buffers()]]
+            model.load_state_dict({name: arrays[name] for name in names})
+        except ValueError as err:
+            raise _npz.Misfit(str(err)) from None
+    except BaseException:
+        for thing, state in undo:
+            thing.load_state_dict(state)
+        raise
+    for name, generator in [
+        *model.named_generators(),
+        *([("rng", rng)] if rng is not None else []),
+    ]:
+        generator.bit_generator.state = states[name]
+    return numbers
+
+
+def _load_into(what: str, thing: Any, record: Mapping[str, Any], arrays: dict) -> None:
+    """Load the optimizer's or the schedule's saved state into ``thing``, which checks it."""
+    from . import _npz
+
+    saved = _mapping(record.get(what), what) if what in record else None
+    if saved is None:
+        raise _npz.Refusal(f"it holds no {what} state (save it with {what}=)")
+    if saved.get("class") != type(thing).__name__:
+        raise _npz.Misfit(
+            f"it holds the state of a {saved.get('class')}, not of a {type(thing).__name__}"
         )
-    return _Header(dtype, shape, fortran_order, size)
-
-
-def _check_format(
-    archive: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], headers: dict[str, _Header]
-) -> None:
-    """Check the format entry: present, a single integer, and a version this nanonet reads."""
-    header = headers.get(_FORMAT_KEY)
-    if header is None or header.shape != () or header.dtype.kind not in "iu":
-        raise _Refusal(f"it is not a nanonet weights file (no valid {_FORMAT_KEY} entry)")
-    version = int(_read_array(archive, entries[_FORMAT_KEY], header))
-    if version > FORMAT_VERSION:
-        raise _Refusal(
-            f"it was written in format {version} by a newer nanonet; "
-            f"this version reads format {FORMAT_VERSION}"
-        )
-
-
-def _check_fit(headers: dict[str, _Header], parameters: dict[str, Parameter], model: Layer) -> None:
-    """Check the arrays' names, dtypes and shapes against the model's parameters.
-
-    The message reads like `Layer.load_state_dict`'s, which checks the values
-    once they are read.
-    """
-    problems = [f"{name!r}: missing" for name in parameters if name not in headers]
-    problems += [
-        f"{name!r}: unexpected (no such parameter)"
-        for name in headers
-        if name not in parameters and name != _FORMAT_KEY
-    ]
-    for name, parameter in parameters.items():
-        header = headers.get(name)
-        if header is None:
-            continue
-        if header.dtype not in _FLOAT64:
-            problems.append(f"{name!r}: expected real numbers as float64, got {header.dtype}")
-        elif header.shape != parameter.shape:
-            problems.append(f"{name!r}: expected shape {parameter.shape}, got {header.shape}")
-    if problems:
-        raise _Misfit(
-            f"cannot load the state dict into {type(model).__name__}; "
-            f"{len(problems)} problem(s):\n  " + "\n  ".join(problems)
-        )
-
-
-def _read_array(archive: zipfile.ZipFile, info: zipfile.ZipInfo, header: _Header) -> np.ndarray:
-    """Read the array of an entry whose header passed: exactly the bytes it declares.
-
-    zipfile never returns more than the entry's size in the directory, which
-    `_read_header` checked is the header's size plus the data it declares.
-    """
-    data_size = info.file_size - header.size
-    with archive.open(info) as entry:
-        entry.read(header.size)  # the header, already checked
-        data = entry.read(data_size)
-    if len(data) != data_size:
-        name = info.filename.removesuffix(".npy")
-        raise _Refusal(
-            f"its entry {name!r} is truncated: it holds {len(data):,} of its "
-            f"{data_size:,} bytes of data"
-        )
-    array = np.frombuffer(data, dtype=header.dtype)
-    return array.reshape(header.shape, order="F" if header.fortran_order else "C")
-
-
-# -- writing ---------------------------------------------------------------------
-
-
-def _write_archive(file: BinaryIO, arrays: dict[str, np.ndarray]) -> None:
-    """Write ``arrays`` to ``file`` as an ``.npz`` archive, exactly as ``np.savez`` does.
-
-    Each array is a ``<name>.npy`` entry, stored uncompressed. Written here
-    rather than by ``np.savez(file, **arrays)`` so that a parameter may be
-    called ``file`` or ``allow_pickle`` (names ``np.savez`` keeps for itself).
-    """
-    with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as archive:
+    try:
+        if what == "scheduler":
+            thing.load_state_dict(saved["state"])
+            return
+        state: dict[int, dict[str, Any]] = {}
+        for index, entries in _mapping(saved.get("state", {}), "optimizer state").items():
+            state.setdefault(int(index), {}).update(_mapping(entries, "optimizer state"))
         for name, array in arrays.items():
-            with archive.open(f"{name}.npy", "w", force_zip64=True) as entry:
-                np.lib.format.write_array(entry, array, allow_pickle=False)
+            if name.startswith("optimizer/"):
+                _, index, key = name.split("/", 2)
+                state.setdefault(int(index), {})[key] = np.array(array)
+        thing.load_state_dict({"state": state, "param_groups": saved["param_groups"]})
+    except (KeyError, TypeError, ValueError) as err:
+        raise _npz.Misfit(f"its {what} state does not fit: {err}") from None
 
 
-def _create_temporary_file(folder: str, name: str) -> tuple[str, int]:
-    """Create ``.<name>.<random>.tmp`` in ``folder``, exclusively; return its path and descriptor.
-
-    Opened with mode 0o666, so the usual umask applies, as for any new file.
-    """
-    while True:
-        temporary = os.path.join(folder, f".{name}.{os.urandom(4).hex()}.tmp")
-        try:
-            return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:  # a one-in-four-billion clash: pick another name
-            continue
+def _state_shape(name: str, shapes: list[tuple[int, ...]]) -> tuple[int, ...] | None:
+    """The shape an array of optimizer state named ``name`` has: its parameter's; or None."""
+    parts = name.split("/")
+    if len(parts) != 3 or parts[0] != "optimizer" or not parts[1].isdigit() or not parts[2]:
+        return None
+    index = int(parts[1])
+    return shapes[index] if index < len(shapes) else None
 
 
-def _remove_quietly(path: str) -> None:
+def _checked_state(generator: np.random.Generator, state: Any, name: str) -> Any:
+    """``state`` if it is one ``generator`` can take (tried on a copy); else a refusal."""
+    from . import _npz
+
+    if state is None:
+        raise _npz.Misfit(f"it holds no random state for {name!r}")
+    trial = type(generator.bit_generator)()
     try:
-        os.remove(path)
-    except OSError:
-        pass
+        trial.state = state
+    except (TypeError, ValueError, KeyError) as err:
+        raise _npz.Misfit(f"its random state for {name!r} does not fit: {err}") from None
+    return trial.state
 
 
-def _sync_folder(folder: str) -> None:
-    """Flush the rename to disk (POSIX); where folders cannot be opened, skip it."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
+def _mapping(value: Any, what: str) -> Mapping[str, Any]:
+    """``value`` if it is a JSON object; else a refusal."""
+    from . import _npz
+
+    if not isinstance(value, Mapping):
+        raise _npz.Refusal(f"its record's {what} is not a JSON object")
+    return value
+
+
+def _numbers(numbers: Mapping[str, Any]) -> dict[str, float]:
+    """The numbers to save, checked: ints and floats (not bools)."""
+    for name, number in numbers.items():
+        if isinstance(number, bool) or not isinstance(
+            number, (int, float, np.integer, np.floating)
+        ):
+            raise TypeError(f"{name} must be a number to be saved, got {type(number).__name__}")
+    return {name: number.item() if isinstance(number, np.generic) else number
+            for name, number in numbers.items()}  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with numpy numbers and tuples made JSON's numbers and lists."""
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (np.generic, np.ndarray)):
+        return value.tolist()
+    return value

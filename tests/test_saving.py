@@ -1,6 +1,7 @@
 """save and load: atomic writes, safe reads, exact round trips, and faults."""
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -46,12 +47,26 @@ def test_training_continues_exactly_as_if_it_never_stopped(two_node, tmp_path):
     assert weights(resumed) == weights(uninterrupted)
 
 
-def test_file_is_a_plain_npz_with_one_array_per_parameter_and_a_version(two_node, tmp_path):
-    save(two_node(), tmp_path / "w.npz")
+def test_file_is_a_plain_npz_with_one_array_per_parameter_a_version_and_a_record(
+    two_node, tmp_path
+):
+    save(two_node(), tmp_path / "w.npz", epoch=3)
     with np.load(tmp_path / "w.npz", allow_pickle=False) as archive:
-        assert sorted(archive.files) == ["0.weight", "2.weight", "4.weight", "__nanonet_format__"]
+        assert sorted(archive.files) == [
+            *["0.weight", "2.weight", "4.weight", "__nanonet_checkpoint__", "__nanonet_format__"]
+        ]
         assert archive["0.weight"].shape == () and archive["0.weight"] == 2.0
-        assert archive["__nanonet_format__"] == saving.FORMAT_VERSION
+        assert archive["__nanonet_format__"] == saving.FORMAT_VERSION == 2
+        record = json.loads(archive["__nanonet_checkpoint__"].tobytes())
+        assert record == {"numbers": {"epoch": 3}}  # plain JSON: nothing to unpickle
+
+
+def test_a_weights_file_of_nanonet_0_2_still_loads(two_node, tmp_path):
+    path = tmp_path / "old.npz"
+    np.savez(path, __nanonet_format__=np.array(1), **two_node(3.0, 4.0, 5.0).state_dict())
+    model = two_node()
+    assert load(model, path) == {}
+    assert weights(model) == [3.0, 4.0, 5.0]
 
 
 def test_array_parameters_round_trip(tmp_path):
@@ -223,8 +238,8 @@ def junk_files():
         ),
         (
             "future",
-            npz_bytes(__nanonet_format__=np.array(2), **{"0.weight": np.array(1.0)}),
-            "format 2 by a newer",
+            npz_bytes(__nanonet_format__=np.array(3), **{"0.weight": np.array(1.0)}),
+            "format 3 by a newer",
         ),
         (
             "other model",

@@ -284,7 +284,8 @@ class Optimizer:
                             f"{len(self.params)}")  # fmt: skip
         settings = {name: groups[0].get(name) for name in self.hyperparameters}
         try:  # a new optimizer checks the settings as the constructor does
-            type(self)(self.params, **settings)
+            fresh = type(self)(self.params, **settings)
+            settings = {name: getattr(fresh, name) for name in self.hyperparameters}
         except (TypeError, ValueError) as err:
             problems.append(f"'param_groups': {err}")
         states = state_dict.get("state")
