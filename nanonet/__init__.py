@@ -30,7 +30,10 @@ Examples:
     0.7
 """
 
+import importlib as _importlib
 import sys as _sys
+from types import ModuleType as _ModuleType
+from typing import TYPE_CHECKING
 
 from .data import accuracy, batches, one_hot, train_test_split
 from .functional import log_softmax, sigmoid, softmax
@@ -39,18 +42,20 @@ from .layers import Dense, Linear, ReLU, Sequential, Sigmoid, Tanh
 from .loss import BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
 from .optim import SGD, Adam, AdamW, Optimizer
 from .parameter import Parameter
-from .saving import load, save
-from .tools import (
-    ChainRule,
-    Drawing,
-    GradcheckError,
-    History,
-    Trace,
-    TrainingWarning,
-    draw,
-    gradcheck,
-    trace,
-)
+
+if TYPE_CHECKING:  # (below, these load when first used)
+    from .saving import load, save
+    from .tools import (
+        ChainRule,
+        Drawing,
+        GradcheckError,
+        History,
+        Trace,
+        TrainingWarning,
+        draw,
+        gradcheck,
+        trace,
+    )
 
 __version__ = "0.2.0"
 
@@ -91,8 +96,34 @@ __all__ = [
     "train_test_split",
 ]
 
-# The module paths of nanonet 0.2 (nanonet.linear, nanonet.gradcheck, ...) moved into the
-# folders above; these names keep `from nanonet.linear import Linear` working.
+# The tools and saving load when first used, so that `import nanonet` stays light.
+_LATER = {
+    **dict.fromkeys(["load", "save"], "saving"),
+    **dict.fromkeys(["ChainRule", "Trace", "trace"], "tools.trace"),
+    **dict.fromkeys(["Drawing", "draw"], "tools.draw"),
+    **dict.fromkeys(["GradcheckError", "gradcheck"], "tools.gradcheck"),
+    **dict.fromkeys(["History", "TrainingWarning"], "tools.history"),
+}
+
+
+def __getattr__(name: str) -> object:
+    """A name of `_LATER`, from its module, loaded now (PEP 562); any other is an error."""
+    if name not in _LATER:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(f"{__name__}.{_LATER[name]}"), name)
+    globals()[name] = value  # (found directly from now on)
+    return value
+
+
+class _MovedModule(_ModuleType):
+    """A module path of nanonet 0.2 (``nanonet.gradcheck``): the module's new place, on use."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(_importlib.import_module(self.__doc__ or ""), name)
+
+
+# The module paths of nanonet 0.2 moved into the folders above; these names keep
+# `from nanonet.linear import Linear` and `from nanonet.gradcheck import gradcheck` working.
 for _old, _new in {
     "linear": "layers.linear",
     "dense": "layers.dense",
@@ -104,4 +135,4 @@ for _old, _new in {
     "draw": "tools.draw",
     "trace": "tools.trace",
 }.items():
-    _sys.modules[f"{__name__}.{_old}"] = _sys.modules[f"{__name__}.{_new}"]
+    _sys.modules[f"{__name__}.{_old}"] = _MovedModule(f"{__name__}.{_old}", f"{__name__}.{_new}")

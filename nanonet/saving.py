@@ -15,7 +15,6 @@ model's size (see `load`).
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -77,7 +76,9 @@ def save(
         >>> model.state_dict()
         {'0.weight': 2.0, '2.weight': 0.5}
     """
-    from . import _npz  # (zipfile loads only when a file is written or read)
+    import json  # (these load only when a file is written or read)
+
+    from . import _npz
 
     if not isinstance(model, Layer):
         raise TypeError(f"save needs a Layer, got {type(model).__name__}")
@@ -172,7 +173,9 @@ def load(
             ...
         FileNotFoundError: cannot load weights: no file at '...nothing.npz'
     """
-    from . import _npz  # (zipfile loads only when a file is written or read)
+    import json  # (these load only when a file is written or read)
+
+    from . import _npz
 
     if not isinstance(model, Layer):
         raise TypeError(f"load needs a Layer, got {type(model).__name__}")

@@ -132,3 +132,12 @@ def test_a_failed_call_keeps_the_last_gradient():
     with pytest.raises(ValueError):
         loss_fn([[0.0, 1.0]], [5])
     np.testing.assert_array_equal(loss_fn.backward(), before)  # exactly: the last good call's
+
+
+def test_a_misspelled_method_is_an_attribute_error_with_pythons_suggestion():
+    with pytest.raises(
+        AttributeError, match="'MSELoss' object has no attribute 'backwards'"
+    ) as info:
+        MSELoss().backwards()
+    assert "needs" not in str(info.value)  # no hint about a forward pass: it is a typo
+    assert info.value.name == "backwards"  # (so Python's "Did you mean: 'backward'?" shows)

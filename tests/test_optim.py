@@ -190,3 +190,11 @@ def test_a_new_optimizer_is_a_short_class():
     with pytest.raises(FloatingPointError, match=r"parameter 0 \(shape \(2,\)\) is not finite"):
         optimizer.step()  # the base class's finite-step guarantee holds for it too
     np.testing.assert_array_equal(w.value, [0.75, -1.0])
+
+
+def test_the_list_of_parameters_is_params_and_the_old_name_still_works_with_a_warning():
+    w = Parameter(1.0)
+    optimizer = SGD([w], lr=0.1)
+    assert optimizer.params == [w]
+    with pytest.warns(DeprecationWarning, match="optimizer.parameters is now optimizer.params"):
+        assert optimizer.parameters == [w]

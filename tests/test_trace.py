@@ -161,6 +161,18 @@ def test_a_dense_gradient_is_shown_as_the_sum_of_products_it_is():
     assert [local for _, _, local in bias.terms[1]] == [1.0, 1.0]
 
 
+def test_a_sum_of_three_or_more_products_shows_every_plus():
+    layer = Dense(1, 1, rng=0)
+    x = np.array([[1.0], [2.0], [3.0], [4.0]])
+    (weight, bias) = trace(Sequential(layer), x, np.zeros((4, 1))).chains
+    lines = str(weight).splitlines()
+    products = [line for line in lines if "dC/dy0[" in line]
+    assert len(products) == 4
+    assert [line.lstrip()[:1] for line in products] == ["d", "+", "+", "+"]  # each one joined
+    assert "(a matrix product)" in lines[1]
+    assert "matrix" not in str(bias)  # a bias is no matrix: its gradient is a sum over the batch
+
+
 def test_a_single_layer_is_one_row():
     t = trace(Linear(3.0), 2.0, 1.0)
     assert [r["index"] for r in t.rows] == [0, "C", "C", 0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Mapping
 from math import isfinite
 from typing import Any, ClassVar, Union
@@ -210,6 +211,17 @@ class Optimizer:
         """Reset the gradient of every parameter to zero."""
         for parameter in self.params:
             parameter.zero_grad()
+
+    @property
+    def parameters(self) -> list[Parameter]:
+        """Deprecated: the list is ``params`` (``parameters()`` is a model's method)."""
+        warnings.warn(
+            "optimizer.parameters is now optimizer.params (as PyTorch's "
+            "param_groups[0]['params']); parameters() is a model's method",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.params
 
     @property
     def state(self) -> list[dict[str, Any]]:

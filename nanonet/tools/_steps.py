@@ -9,7 +9,6 @@ exactly as they were.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,6 +30,8 @@ def run_copy(model: Layer, x: object) -> tuple[Layer, list[Layer], list[Value]]:
         The copy, its steps, and the values: ``values[k]`` is the input of
             step k and ``values[k + 1]`` its output.
     """
+    import copy  # (loads when a tool first runs)
+
     work = copy.deepcopy(model)
     steps = steps_of(work)
     values = [as_value(x, "x", work.dtype)]

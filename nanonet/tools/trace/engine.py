@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from typing import Any
 
@@ -84,6 +83,8 @@ def trace(
         raise TypeError(f"trace needs a Layer, got {type(model).__name__}")
     names = value_names(names, len(steps_of(model)))
     work, steps, values = run_copy(model, x)  # values[k]: the input of step k
+    import copy  # (loads when trace first runs)
+
     loss_fn = MSELoss() if loss_fn is None else copy.deepcopy(loss_fn)
     loss = loss_fn(values[-1], target)
 
