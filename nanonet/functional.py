@@ -19,13 +19,14 @@ from ._checks import Value, as_value
 def sigmoid(x: Any) -> Value:
     """Return ``1 / (1 + exp(-x))``, to machine precision, for every float.
 
-    With ``z = exp(-|x|)``, which is at most 1 and so never overflows, the
-    sigmoid is ``1 / (1 + z)`` for x >= 0 (the textbook formula itself) and
-    ``z / (1 + z)`` for x < 0 (the same number, multiplied through by z).
-    The second form keeps the relative precision of the tiny values far
-    out on the negative side, where ``exp(-x)`` itself would overflow.
-    Results: exactly 1.0 at +inf, exactly 0.0 at -inf, NaN stays NaN, and
-    numpy never warns.
+    The textbook formula is accurate wherever it can be evaluated; its only
+    flaw is that ``exp(-x)`` overflows for x below about -709.78. Below
+    x = -700 the sigmoid is ``exp(x) / (1 + exp(x))``, which is ``exp(x)`` to
+    double precision (``exp(x)`` is under 1e-304 there), so that is what it
+    gives: the tiny values keep their relative precision, and nothing
+    overflows. Results: exactly 1.0 at +inf, exactly 0.0 at -inf, NaN stays
+    NaN, and numpy never warns. A batch gives each element the value it gets
+    on its own (Python's ``math.exp`` for a number, numpy's for an array).
 
     Args:
         x: A real number, or an array (or nested list) of real numbers.
@@ -45,10 +46,12 @@ def sigmoid(x: Any) -> Value:
     if not isinstance(x, float) and not isinstance(x, np.ndarray):
         x = as_value(x, "x", dtype=None)  # an int, a numpy number, a list: converted or refused
     if isinstance(x, float):  # one number: Python's own math, a float out
-        z = math.exp(-abs(x))
-        return 1.0 / (1.0 + z) if x >= 0.0 else z / (1.0 + z)
-    z = np.exp(-np.abs(x))
-    return np.where(x >= 0.0, 1.0 / (1.0 + z), z / (1.0 + z))
+        return 1.0 / (1.0 + math.exp(-x)) if x > -700.0 else math.exp(x)
+    s = 1.0 / (1.0 + np.exp(-np.maximum(x, -700.0)))  # (exp(700) is below 1e305: no overflow)
+    tail = x < -700.0
+    if tail.any():
+        s[tail] = np.exp(x[tail])
+    return s
 
 
 def tanh(x: Value) -> Value:

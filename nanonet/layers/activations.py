@@ -32,8 +32,8 @@ class Sigmoid(Layer):
         return self.s
 
     def backward(self, grad: Value) -> Value:
-        """Return dC/dx = grad * s * (1 - s)."""
-        return grad * self.s * (1.0 - self.s)
+        """Return dC/dx = grad * (s * (1 - s)): the gradient times the sigmoid's slope."""
+        return grad * (self.s * (1.0 - self.s))
 
 
 class Tanh(Layer):

@@ -11,7 +11,7 @@ from .._checks import Value, as_value, shape_of
 from ..layer import Layer
 
 
-class Sequential(Layer):
+class Sequential(Layer, checks_forward=True):
     """Chain layers: the output of each is the input of the next.
 
     Forward runs the layers in order. Backward runs them in reverse, handing

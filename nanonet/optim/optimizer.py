@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Iterable, Mapping
 from math import isfinite
@@ -87,7 +86,7 @@ class Optimizer:
         arrays = [i for i, p in enumerate(self.params) if p.shape] if self.elementwise else []
         self._flat = arrays if len(arrays) > 1 else []  # the parameters updated as one flat array
         self._alone = [i for i in range(len(self.params)) if i not in self._flat]
-        self._states: list[dict[str, Any]] = [{} for _ in self.params]  # of the ones alone
+        self._states: list[dict[str, Any]] = [{} for _ in self.params]  # (the ones alone use them)
         self._flat_state: dict[str, Any] = {}
         self._values = self._grads = np.zeros(0)  # the flat group's, laid out by _flat_views
 
@@ -117,25 +116,22 @@ class Optimizer:
                 gradient is or because the update overflows (the training
                 diverges). The message names the parameter and ``lr``.
         """
+        work = [
+            (i, self.params[i].value, self.params[i].grad, self._states[i]) for i in self._alone
+        ]
+        if self._flat:
+            work.append((-1, *self._flat_views(), self._flat_state))  # -1: the flat group
         new_values = []
-        for index in self._alone:
-            parameter = self.params[index]
-            new = self.update(parameter.value, parameter.grad, self._states[index])
-            if type(new) is not float or type(parameter.value) is not float or not isfinite(new):
-                new = self._checked(index, new)  # an array, a numpy number, or an error
+        for index, value, grad, state in work:
+            new = self.update(value, grad, state)
+            if type(new) is not float or type(value) is not float or not isfinite(new):
+                new = new if _fits(new, value) else self._refused(index, new)
             new_values.append(new)
-        if self._flat:
-            values, grads = self._flat_views()
-            new_flat = self.update(values, grads, self._flat_state)
-            if not _fits(new_flat, values):
-                self._examined_flat(new_flat)
-        for index, new in zip(self._alone, new_values, strict=False):
+        for (index, value, _, _), new in zip(work, new_values, strict=True):  # all checked: write
             if type(new) is float:
-                self.params[index].value = new
+                self.params[index]._value = new
             else:
-                np.copyto(self.params[index].value, new)
-        if self._flat:
-            np.copyto(values, new_flat)  # every parameter of the group sees it: they are views
+                np.copyto(value, new)  # in place (the flat group's parameters are views of it)
 
     def _flat_views(self) -> tuple[np.ndarray, np.ndarray]:
         """The flat group's values and grads, end to end; each parameter's are views into them.
@@ -144,67 +140,59 @@ class Optimizer:
         a parameter's value or grad since (`Layer.to`, a second optimizer, a layer
         that assigns its gradient): the parameters' current numbers are copied in.
         """
-        parameters = [self.params[index] for index in self._flat]
-        if all(p.value.base is self._values and p.grad.base is self._grads for p in parameters):
-            return self._values, self._grads
-        for index, parameter in zip(self._flat, parameters, strict=False):
-            if shape_of(parameter.grad) != parameter.shape:
-                self._examined(index, None)  # a gradient unlike its parameter: say so
-        self._values = np.concatenate([p.value.ravel() for p in parameters])
-        self._grads = np.concatenate([p.grad.ravel() for p in parameters])
-        start = 0
-        for parameter in parameters:
-            stop = start + parameter.value.size
-            parameter._value = self._values[start:stop].reshape(parameter.shape)
-            parameter.grad = self._grads[start:stop].reshape(parameter.shape)
-            start = stop
+        group = [self.params[index] for index in self._flat]
+        if any(p.value.base is not self._values or p.grad.base is not self._grads for p in group):
+            for index in self._flat:
+                self._refused(index, None, gradients_only=True)
+            self._values = np.concatenate([p.value.ravel() for p in group])
+            self._grads = np.concatenate([p.grad.ravel() for p in group])
+            for p, (start, stop) in zip(group, self._slices(), strict=True):
+                p._value = self._values[start:stop].reshape(p.shape)
+                p.grad = self._grads[start:stop].reshape(p.shape)
         return self._values, self._grads
 
-    def _examined_flat(self, new: Any) -> None:
-        """Raise for what ``update`` returned for the flat group: name the parameter and why."""
-        start = 0
-        for index in self._flat:
-            stop = start + self.params[index].value.size
-            fits = isinstance(new, np.ndarray) and new.shape == self._values.shape
-            part = new[start:stop].reshape(self.params[index].shape) if fits else new
-            self._examined(index, part)
-            start = stop
+    def _slices(self) -> list[tuple[int, int]]:
+        """Where each parameter of the flat group lies in it: (start, stop)."""
+        stops = np.cumsum([self.params[index].value.size for index in self._flat]).tolist()
+        return list(zip([0, *stops], stops, strict=False))
 
-    def _checked(self, index: int, new: Any) -> Value:
-        """``new``, an array that fits parameter ``index``; else as `_examined` says."""
-        return new if _fits(new, self.params[index].value) else self._examined(index, new)
+    def _refused(self, index: int, new: Any, gradients_only: bool = False) -> Value:
+        """``new`` as a float if it is a numpy number that fits; else the error, with its cause.
 
-    def _examined(self, index: int, new: Any) -> Value:
-        """``new`` as a float if it is a numpy number that fits; else the error, with its cause."""
-        name, parameter = self._names[index], self.params[index]
+        ``index`` -1 is the flat group: its parameters are looked at one by one.
+        """
+        for i in self._flat if index == -1 else [index]:
+            name, grad = self._names[i], self.params[i].grad
+            if shape_of(grad) != self.params[i].shape:
+                raise ValueError(
+                    f"the gradient of {name} has shape {shape_of(grad)}, but its value has "
+                    f"shape {self.params[i].shape}; no parameter was updated"
+                )
+            if not is_finite(grad):
+                raise FloatingPointError(
+                    f"the gradient of {name} is not finite: {describe_nonfinite(grad)}. "
+                    + DIVERGING.format(lr=self.lr)
+                )
+        if gradients_only:
+            return new
+        name = self._names[index] if index >= 0 else "the array parameters (updated together)"
+        shape = self.params[index].shape if index >= 0 else self._values.shape
         returned = f"{type(self).__name__}.update() returned"
-        if shape_of(parameter.grad) != parameter.shape:
-            raise ValueError(
-                f"the gradient of {name} has shape {shape_of(parameter.grad)}, but its value has "
-                f"shape {parameter.shape}; no parameter was updated"
-            )
-        if not is_finite(parameter.grad):
-            raise FloatingPointError(
-                f"the gradient of {name} is not finite: {describe_nonfinite(parameter.grad)}. The "
-                f"training is diverging: lower the learning rate first (it is lr={self.lr}); no "
-                "parameter was updated"
-            )
         if new is None:
             raise TypeError(f"{returned} None for {name}: did you forget `return`?")
-        if index in self._flat and shape_of(new) != parameter.shape:  # of the whole flat group
-            name = "the array parameters, updated together (end to end)"
-            parameter = Parameter(self._values)
         new = as_value(new, f"what {returned} for {name}", None)  # a numpy number: a float
-        if shape_of(new) != parameter.shape:
-            kind = "a number" if isinstance(new, float) else f"an array of shape {shape_of(new)}"
-            expected = "a number" if not parameter.shape else f"an array of shape {parameter.shape}"
-            raise ValueError(f"{returned} {kind} for {name}, whose value is {expected}")
-        if not is_finite(new):
-            raise FloatingPointError(
-                f"the update of {name} overflows: its new value is not finite. The training is "
-                f"diverging: lower the learning rate first (it is lr={self.lr}); no parameter was "
-                "updated"
+        if shape_of(new) != shape:
+            kind, value = (
+                f"an array of shape {s}" if s else "a number" for s in (shape_of(new), shape)
             )
+            raise ValueError(f"{returned} {kind} for {name}, whose value is {value}")
+        parts = zip(self._flat, self._slices(), strict=True) if index < 0 else [(index, (0, None))]
+        for i, (start, stop) in parts:
+            if not is_finite(new[start:stop] if index < 0 else new):
+                raise FloatingPointError(
+                    f"the update of {self._names[i]} overflows: its new value is not finite. "
+                    + DIVERGING.format(lr=self.lr)
+                )
         return new
 
     def zero_grad(self) -> None:
@@ -231,15 +219,12 @@ class Optimizer:
         arrays are views of their part of the flat state.
         """
         states = list(self._states)
-        start = 0
-        for index in self._flat:
+        for index, (start, stop) in zip(self._flat, self._slices(), strict=True):
             shape = self.params[index].shape
-            stop = start + math.prod(shape)
             states[index] = {
                 key: value[start:stop].reshape(shape) if np.ndim(value) else value
                 for key, value in self._flat_state.items()
             }
-            start = stop
         return states
 
     # -- saving and resuming ----------------------------------------------------
@@ -286,58 +271,51 @@ class Optimizer:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
         problems: list[str] = []
-        groups = state_dict.get("param_groups")
-        if not (isinstance(groups, list) and len(groups) == 1 and isinstance(groups[0], Mapping)):
-            groups = [{}]
-            problems.append("'param_groups' must be a list of one dict")
-        listed = groups[0].get("params", [])
-        if list(listed) != list(range(len(self.params))):
-            problems.append(f"'param_groups' lists {len(listed)} parameters; this optimizer has "
-                            f"{len(self.params)}")  # fmt: skip
-        settings = {name: groups[0].get(name) for name in self.hyperparameters}
+        groups, states = state_dict.get("param_groups"), state_dict.get("state")
+        group = groups[0] if isinstance(groups, list) and len(groups) == 1 else None
+        if not isinstance(group, Mapping) or not isinstance(states, Mapping):
+            raise ValueError(
+                f"cannot load this state into {type(self).__name__}: it must be a dict with "
+                "'param_groups', a list of one dict, and 'state', a dict by parameter position"
+            )
+        if list(group.get("params", [])) != list(range(len(self.params))):
+            problems.append(f"'param_groups' lists {len(group.get('params', []))} parameters; "
+                            f"this optimizer has {len(self.params)}")  # fmt: skip
         try:  # a new optimizer checks the settings as the constructor does
+            settings: dict[str, Any] = {name: group.get(name) for name in self.hyperparameters}
             fresh = type(self)(self.params, **settings)
-            settings = {name: getattr(fresh, name) for name in self.hyperparameters}
         except (TypeError, ValueError) as err:
             problems.append(f"'param_groups': {err}")
-        states = state_dict.get("state")
-        if not isinstance(states, Mapping):
-            problems.append("'state' must be a dict from parameter position to its state")
-            states = {}
         new_states: list[dict[str, Any]] = [{} for _ in self.params]
         for index, state in states.items():
-            if not (isinstance(index, (int, np.integer)) and 0 <= index < len(self.params)):
-                problems.append(f"'state' has an entry for parameter {index!r}, which is not here")
-            elif not isinstance(state, Mapping):
-                problems.append(f"the state of parameter {index} must be a dict")
-            else:
-                for key, value in state.items():
-                    try:
-                        new_states[index][key] = self._checked_state(int(index), key, value)
-                    except (TypeError, ValueError) as err:
-                        problems.append(f"the state of {self._names[index]}, {key!r}: {err}")
-        flat = [new_states[index] for index in self._flat]  # to be laid end to end again
-        for state in flat:
-            scalars = {key: v for key, v in state.items() if not np.ndim(v)}
-            if state.keys() != flat[0].keys() or any(flat[0][k] != v for k, v in scalars.items()):
+            if not (
+                isinstance(index, int)
+                and 0 <= index < len(self.params)
+                and isinstance(state, Mapping)
+            ):
                 problems.append(
-                    "the array parameters, updated together, must have the same state entries "
-                    "and the same step counts"
+                    f"'state' has an entry {index!r}, not a parameter's position with a dict"
                 )
-                break
+                continue
+            for key, value in state.items():
+                try:
+                    new_states[index][key] = self._checked_state(index, key, value)
+                except (TypeError, ValueError) as err:
+                    problems.append(f"the state of {self._names[index]}, {key!r}: {err}")
+        flat = [new_states[index] for index in self._flat]  # to be laid end to end again
+        if any(s.keys() != flat[0].keys() or s.get("step") != flat[0].get("step") for s in flat):
+            problems.append("the array parameters, updated together, must have the same state")
         if problems:
             raise ValueError(
                 f"cannot load this state into {type(self).__name__}; {len(problems)} "
                 "problem(s):\n  " + "\n  ".join(problems)
             )
-        for name, value in settings.items():
-            setattr(self, name, value)
+        for name in self.hyperparameters:
+            setattr(self, name, getattr(fresh, name))
         self._states = new_states
         self._flat_state = {
-            key: np.concatenate([np.ravel(state[key]) for state in flat])
-            if np.ndim(flat[0][key])
-            else flat[0][key]
-            for key in (flat[0] if flat else {})
+            key: np.concatenate([np.ravel(s[key]) for s in flat]) if np.ndim(value) else value
+            for key, value in (flat[0] if flat else {}).items()
         }
 
     def _checked_state(self, index: int, key: str, value: object) -> Any:
@@ -356,10 +334,17 @@ class Optimizer:
         return f"{type(self).__name__}({settings}, parameters={len(self.params)})"
 
 
+#: The end of the message for a step that is not finite.
+DIVERGING = (
+    "The training is diverging: lower the learning rate first (it is lr={lr}); "
+    "no parameter was updated"
+)
+
+
 def _fits(new: object, value: Value) -> bool:
     """Whether ``new`` can replace ``value``: a finite float, or a finite array of its shape."""
     if type(new) is float:
-        return type(value) is float and math.isfinite(new)
+        return type(value) is float and isfinite(new)
     return type(new) is np.ndarray and new.shape == np.shape(value) and bool(np.isfinite(new).all())
 
 
@@ -380,7 +365,7 @@ def _named_list(parameters: ParameterList, owner: str) -> tuple[list[str], list[
     for index, item in enumerate(parameters):
         name = None
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
-            name, item = f"parameter {item[0]!r}", item[1]
+            name, item = f"parameter {item[0]!r}", item[1]  # from named_parameters()
         if not isinstance(item, Parameter):
             hint = "; pass model.parameters()" if hasattr(item, "parameters") else ""
             raise TypeError(
