@@ -231,3 +231,13 @@ def test_a_model_without_generators_saved_and_a_model_with_one_loaded(two_node, 
     model = Sequential(Linear(2.0), Noise(0.0, rng=1))  # has '1.rng'
     with pytest.raises(ValueError, match="it holds no random state for '1.rng'"):
         load(model, tmp_path / "w.npz")
+
+
+def test_a_weights_file_of_format_1_still_loads(tmp_path):
+    """What 0.1's save wrote: the weights by name and the format entry, 1."""
+    path = tmp_path / "old.npz"
+    np.savez(path, **{"0.weight": np.array(2.5), "2.weight": np.array(-1.0)},
+             __nanonet_format__=np.array(1))  # fmt: skip
+    model = Sequential(Linear(0.0), Sigmoid(), Linear(0.0))
+    assert load(model, path) == {}
+    assert [p.value for p in model.parameters()] == [2.5, -1.0]
