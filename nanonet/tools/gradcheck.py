@@ -458,9 +458,8 @@ def _closer_look(
         f"{gradient.label}{_where(index)} is at a kink, where the function has no derivative: "
         f"its slope is {float(left[worst]) + 0.0:.6g} on the left and "
         f"{float(right[worst]) + 0.0:.6g} on "
-        f"the right{which}, at {gradient.value_at(index)} (backward gave "
-        f"{float(gradient.analytic[index]) + 0.0:.6g}). Check the layer at a point away from "
-        "the kink"
+        f"the right{which}, at {gradient.value_at(index)}. Check the layer at a point away "
+        "from the kink"
     )
 
 
