@@ -28,4 +28,18 @@ Examples:
 from . import _batches, _custom_layers, _networks, _tutorial  # noqa: F401 (they register)
 from .registry import EXERCISES, Exercise, Namespace, NotYet, Verdict, check, exercise
 
-__all__ = ["EXERCISES", "Exercise", "Namespace", "NotYet", "Verdict", "check", "exercise"]
+#: The teaching pages, in the order of the site: `EXERCISES` is in this order.
+PAGES = ("tutorial", "batches", "networks", "custom-layers")
+for _name in sorted(EXERCISES, key=lambda name: PAGES.index(EXERCISES[name].page)):
+    EXERCISES[_name] = EXERCISES.pop(_name)
+
+__all__ = [
+    "EXERCISES",
+    "PAGES",
+    "Exercise",
+    "Namespace",
+    "NotYet",
+    "Verdict",
+    "check",
+    "exercise",
+]
