@@ -15,12 +15,16 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import json
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from support import RUNNABLE, WRONG_ANSWERS, exercises, runnable, wrong_answers
+from support import ROOT, RUNNABLE, WRONG_ANSWERS, exercises, load, runnable, wrong_answers
 
 from nanonet.exercises import EXERCISES, check
 
@@ -147,3 +151,118 @@ def test_exercise_names_are_the_pages_and_the_pages_exist():
     for exercise in EXERCISES.values():
         assert Path(PAGES[exercise.page]).exists()
         assert exercise.title in PAGES[exercise.page].read_text(), exercise.title
+
+
+# -- the teacher's command: python -m nanonet.exercises check ----------------------------
+
+notebook = load(ROOT / "docs/_tools/notebook.py")
+
+
+def submission(folder: Path, page: str, filled: dict[str, str], drop_checks=()) -> Path:
+    """A student's notebook: the teacher's notebook of ``page``, starters filled in."""
+    made = notebook.page_notebook(PAGES[page], teacher=True)
+    starters = {e["name"]: e for e in exercises(PAGES[page])}
+    cells = []
+    for cell in made["cells"]:
+        name = cell["metadata"].get("nanonet", {}).get("exercise")
+        if name in filled:
+            cell["source"] = filled[name].splitlines(keepends=True)
+        if cell["metadata"].get("nanonet", {}).get("check") in drop_checks:
+            continue
+        cells.append(cell)
+    made["cells"] = cells
+    assert set(filled) <= set(starters)
+    path = folder / f"{page}-{len(list(folder.iterdir()))}.ipynb"
+    path.write_text(notebook.dumps(made))
+    return path
+
+
+def teacher(*arguments: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "nanonet.exercises", *arguments]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def answer(page: str, name: str) -> str:
+    return next(e["answer"] for e in exercises(PAGES[page]) if e["name"] == name)
+
+
+def test_the_teachers_command_gives_a_verdict_per_exercise_of_each_submission(tmp_path):
+    wrong = dict(wrong_answers(next(e for e in exercises(PAGES["custom-layers"])
+                                    if e["name"] == "l1-loss")))  # fmt: skip
+    l1_code, l1_words = next(iter(wrong.items()))
+    good = submission(
+        tmp_path,
+        "custom-layers",
+        {"leaky-relu": answer("custom-layers", "leaky-relu"), "l1-loss": l1_code},
+        drop_checks=["find-the-bugs"],  # checked at the end all the same
+    )
+    untouched = submission(tmp_path, "tutorial", {})
+    done = teacher("check", "--json", str(good), str(untouched))
+    assert done.returncode == 0, done.stderr
+    verdicts = {(Path(v["submission"]).name, v["exercise"]): v for v in json.loads(done.stdout)}
+    assert {name for (file, name) in verdicts if file == good.name} == {
+        "leaky-relu", "l1-loss", "momentum", "find-the-bugs"
+    }  # fmt: skip
+    assert verdicts[(good.name, "leaky-relu")]["passed"] is True
+    assert verdicts[(good.name, "leaky-relu")]["message"].startswith("Correct: ")
+    l1 = verdicts[(good.name, "l1-loss")]
+    assert not l1["passed"] and l1["message"].startswith("Not yet: ") and l1_words in l1["message"]
+    assert verdicts[(good.name, "find-the-bugs")]["message"].startswith("Not yet: ")
+    tutorial = [v for (file, _), v in verdicts.items() if file == untouched.name]
+    assert len(tutorial) == 3 and all(v["message"].startswith("Not yet: ") for v in tutorial)
+
+    text = teacher("check", str(good)).stdout
+    assert text.startswith(f"{good} : 1 of 4 correct".replace(" :", ":"))
+    assert "\n  leaky-relu     Correct: " in text
+
+
+def test_a_loop_or_a_crash_costs_only_the_exercises_after_it(tmp_path):
+    looping = submission(
+        tmp_path,
+        "custom-layers",
+        {
+            "leaky-relu": answer("custom-layers", "leaky-relu"),
+            "l1-loss": "while True:\n    pass",
+        },
+    )
+    crashing = submission(tmp_path, "batches", {"mse-loss": "import os\nos._exit(3)"})
+    fine = submission(tmp_path, "batches", {"batch-linear": answer("batches", "batch-linear")})
+    start = time.monotonic()
+    done = teacher("check", "--json", "--timeout", "20", str(looping), str(crashing), str(fine))
+    assert time.monotonic() - start < 120
+    verdicts = {(Path(v["submission"]).name, v["exercise"]): v for v in json.loads(done.stdout)}
+    assert verdicts[(looping.name, "leaky-relu")]["passed"] is True  # checked before the loop
+    for name in ("l1-loss", "momentum", "find-the-bugs"):
+        assert verdicts[(looping.name, name)]["message"] == (
+            "Not checked: the submission ran out of time (20 s) before this exercise was checked"
+        )
+    crashed = verdicts[(crashing.name, "mse-loss")]["message"]
+    assert crashed.startswith("Not checked: the submission's process ended (exit status 3)")
+    assert verdicts[(fine.name, "batch-linear")]["passed"] is True
+    assert verdicts[(fine.name, "mse-loss")]["message"].startswith("Not yet: ")
+
+
+def test_a_starter_that_raises_is_named_in_its_verdict(tmp_path):
+    broken = submission(
+        tmp_path,
+        "batches",
+        {"mse-loss": "from nanonet import Loss\n\nclass MyMSELoss(Loss):\n    1 / 0"},
+    )
+    done = teacher("check", "--json", str(broken))
+    (mse,) = [v for v in json.loads(done.stdout) if v["exercise"] == "mse-loss"]
+    assert mse["message"].startswith("Not yet: there is no MyMSELoss yet")
+    assert (
+        "cell " in mse["message"]
+        and "raised ZeroDivisionError: division by zero" in (mse["message"])
+    )
+
+
+def test_the_help_says_that_checking_runs_the_students_code():
+    done = teacher("check", "--help")
+    text = " ".join(done.stdout.split())
+    assert "CHECKING RUNS THE STUDENT'S CODE, as any grader does" in text
+    assert "fresh Python process" in text and "time limit" in text
+    assert "Check submissions you do not trust in a container" in text
+    listed = teacher("list").stdout.splitlines()
+    assert [line.split()[1] for line in listed] == list(EXERCISES)
+    assert teacher("check", "nope.ipynb").stdout.startswith("nope.ipynb: Not checked: cannot")
