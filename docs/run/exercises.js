@@ -62,7 +62,8 @@
 
   // The code the Check button sends after the block: its last line is the verdict.
   function checkCode(name) {
-    return `__import__("nanonet.exercises").exercises.check(${JSON.stringify(name)}, globals()).as_dict()`;
+    const exercises = '__import__("nanonet.exercises").exercises';
+    return `${exercises}.check(${JSON.stringify(name)}, globals()).as_dict()`;
   }
 
   // Where an exercise's tick goes: the title of the box it is in.
@@ -81,9 +82,11 @@
         class: "run-button run-button--check",
         "data-starts-run": "",
       });
-      this.button.append(element("span", { class: "run-button__icon", "aria-hidden": "true" }), "Check");
-      const run = block.bar.querySelector(".run-button--run");
-      run.after(this.button);
+      const icon = element("span", { class: "run-button__icon", "aria-hidden": "true" });
+      this.button.append(icon, "Check");
+      block.bar.querySelector(".run-button--run").after(this.button);
+      this.label = element("div", { class: "run-output__label", "data-run-extra": "" }, "Check");
+      this.label.hidden = true;
       this.verdict = element("p", {
         class: "run-verdict",
         role: "status",
@@ -92,7 +95,7 @@
         "data-run-extra": "",
       });
       this.verdict.hidden = true;
-      block.output.append(this.verdict);
+      block.output.append(this.label, this.verdict);
       this.tick = element("span", { class: "exercise-tick", title: "Checked: correct" });
       this.tick.append(
         element("span", { "aria-hidden": "true" }, "✓"),
@@ -112,7 +115,7 @@
       const start = performance.now();
       await this.block.run(async (python) => {
         this.block.output.hidden = false; // the verdict's live region, visible before it speaks
-        this.verdict.hidden = false;
+        this.label.hidden = this.verdict.hidden = false;
         this.verdict.className = "run-verdict";
         this.verdict.textContent = "";
         if (!python) {
@@ -120,8 +123,8 @@
           return;
         }
         this.block.say("Checking…");
-        const request = { type: "check", code: checkCode(this.name), name: `check of ${this.block.name}` };
-        const reply = await python.request(request);
+        const name = `check of ${this.block.name}`;
+        const reply = await python.request({ type: "check", code: checkCode(this.name), name });
         this.show(reply.passed, reply.message || "Not yet: the check gave no verdict.");
         const seconds = ((performance.now() - start) / 1000).toFixed(2);
         this.block.node.dataset.checkSeconds = seconds;
@@ -145,7 +148,8 @@
       this.exercises = [];
       this.node = element("div", { class: "exercise-progress" });
       this.text = element("span", { class: "exercise-progress__text" });
-      this.reset = element("button", { type: "button", class: "exercise-progress__reset" }, "Reset my progress");
+      const reset = { type: "button", class: "exercise-progress__reset" };
+      this.reset = element("button", reset, "Reset my progress");
       this.said = element("span", { class: "exercise-progress__said", role: "status" });
       this.node.append(this.text, " ", this.reset, this.said);
       before.before(this.node);
