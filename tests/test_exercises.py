@@ -16,9 +16,11 @@ import contextlib
 import functools
 import io
 import json
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,14 +41,22 @@ def run(code: str, namespace: dict) -> None:
 
 @functools.cache
 def before(page: str) -> dict[str, dict]:
-    """Each exercise's namespace: the page's blocks above its starter, run in order."""
+    """Each exercise's namespace: the page's blocks above its starter, run in order.
+
+    They run in a folder of their own: files a page writes land there.
+    """
     namespace: dict = {"__name__": "__docs__"}
     found = {}
     starters = {exercise["index"]: exercise["name"] for exercise in exercises(PAGES[page])}
-    for index, (block, _) in enumerate(runnable(PAGES[page])):
-        if index in starters:
-            found[starters[index]] = dict(namespace)
-        run(block["code"], namespace)
+    here = os.getcwd()
+    os.chdir(tempfile.mkdtemp(prefix="nanonet-exercises-"))
+    try:
+        for index, (block, _) in enumerate(runnable(PAGES[page])):
+            if index in starters:
+                found[starters[index]] = dict(namespace)
+            run(block["code"], namespace)
+    finally:
+        os.chdir(here)
     return found
 
 

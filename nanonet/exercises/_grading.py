@@ -110,7 +110,7 @@ def run_submission(path: Path, results: Path) -> None:
             ):
                 warnings.simplefilter("ignore")
                 exec(compile(code, f"cell {number}", "exec"), namespace)
-        except Exception as error:
+        except (Exception, SystemExit) as error:  # sys.exit() in a cell ends that cell only
             text = str(error).strip().splitlines()
             problem = f"cell {number} raised {type(error).__name__}" + (
                 f": {text[0]}" if text else ""
