@@ -376,7 +376,8 @@ def notebook(
     if answers and not teacher:
         cells.append({"cell_type": "markdown", "metadata": {}, "source": ANSWERS})
         for question, answer in answers:
-            cells.append({"cell_type": "markdown", "metadata": {}, "source": f"### {question}"})
+            heading = f"### Answer: {question}"
+            cells.append({"cell_type": "markdown", "metadata": {}, "source": heading})
             for cell in cells_of(flatten(answer), image, drawing):
                 cell["metadata"] = json.loads(json.dumps(HIDDEN))
                 if cell["cell_type"] == "code":
