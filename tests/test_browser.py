@@ -342,6 +342,11 @@ def test_without_the_runtime_the_run_buttons_say_so(visit):
     run.click()
     expect(status).to_have_text(NOT_INCLUDED)
     assert output.is_hidden()
+    block, check, verdict, status = check_parts(page, "chain-rule")  # Check says the same
+    assert check.get_attribute("title") == NOT_INCLUDED
+    check.click()
+    expect(status).to_have_text(NOT_INCLUDED)
+    assert verdict.is_hidden()
     assert not any(
         "/run/" in url and url.endswith((".whl", ".wasm", "worker.js")) for url in tab.requests
     )

@@ -84,7 +84,13 @@
       });
       const icon = element("span", { class: "run-button__icon", "aria-hidden": "true" });
       this.button.append(icon, "Check");
-      block.bar.querySelector(".run-button--run").after(this.button);
+      const run = block.bar.querySelector(".run-button--run");
+      run.after(this.button);
+      if (run.classList.contains("run-button--unavailable")) {
+        // No in-page Python in this build: Check says so when clicked, as Run does.
+        this.button.title = run.title;
+        this.button.classList.add("run-button--unavailable");
+      }
       this.label = element("div", { class: "run-output__label", "data-run-extra": "" }, "Check");
       this.label.hidden = true;
       this.verdict = element("p", {
