@@ -14,6 +14,8 @@ The package's folders say what depends on what; imports only point down:
   contract only;
 * `nanonet.data` (batches, accuracy) and `nanonet.datasets`, which see
   numpy only; `nanonet.saving`: save and load.
+* `nanonet.exercises`, imported on its own: the checkers of the docs'
+  self-checking exercises, on top of all the rest.
 
 Everything a user needs is importable from ``nanonet`` itself.
 

@@ -8,7 +8,8 @@
   not a package, and are not put on ``sys.path``).
 * ``outputs_match``: support.outputs_match as a fixture.
 * ``docs_site``: the docs site, built once per session with ``mkdocs build
-  --strict`` (skipped without the ``docs`` extra).
+  --strict`` (skipped without the ``docs`` extra); ``teacher_site``: the
+  teacher's build of it (``NANONET_TEACHER=1``: no answers).
 """
 
 from __future__ import annotations
@@ -115,11 +116,20 @@ def example():
 @pytest.fixture(scope="session")
 def docs_site(tmp_path_factory) -> Path:
     """The docs site, built as docs/build builds it, with whatever caches are filled."""
+    return build_site(tmp_path_factory.mktemp("site"), NANONET_TEACHER="0")
+
+
+@pytest.fixture(scope="session")
+def teacher_site(tmp_path_factory) -> Path:
+    """The teacher's build of the docs site: NANONET_TEACHER=1, no answers."""
+    return build_site(tmp_path_factory.mktemp("teacher-site"), NANONET_TEACHER="1")
+
+
+def build_site(folder: Path, **environment: str) -> Path:
     if importlib.util.find_spec("material") is None:
         pytest.skip("the docs extra is not installed")
-    folder = tmp_path_factory.mktemp("site")
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **environment}
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     return folder

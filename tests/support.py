@@ -153,6 +153,295 @@ def is_runnable(page: Path) -> bool:
 RUNNABLE = [page for page in PAGES if is_runnable(page)]
 
 
+#: A starter block: ```python {data-exercise="leaky-relu"}.
+EXERCISE = re.compile(r'data-exercise="(?P<name>[\w-]+)"')
+
+
+def exercises(page: Path) -> list[dict]:
+    """A page's self-checking exercises, in page order.
+
+    Each is a dict: ``name``; ``index``, the starter's position among the
+    page's runnable blocks; ``starter``, its code; and ``answer``, the code
+    of the answer box's first python block (the runnable block after the
+    starter), which replaces the starter whole.
+    """
+    blocks = [block for block, _ in runnable(page)]
+    found = []
+    for index, block in enumerate(blocks):
+        match = EXERCISE.search(block["attrs"])
+        if match:
+            found.append(
+                {
+                    "name": match["name"],
+                    "index": index,
+                    "starter": block["code"],
+                    "answer": blocks[index + 1]["code"],
+                }
+            )
+    return found
+
+
+#: Typical wrong answers, at least one per exercise: what a reader types into the starter,
+#: as (the starter's text, what replaces it, words the verdict must hold).
+STEPS_LOOP = """        if abs(out - 0.7) < tolerance:
+            return step{plus}
+        loss_fn(out, 0.7)
+        {zero_grad}
+        model.backward(loss_fn.backward())
+        optimizer.step()"""
+STEPS_TODO = """        # your code: return the number of steps taken so far if out is
+        # within tolerance of 0.7; else take one step of training"""
+TRAIN_LOOP = """    for step in range(steps):
+        loss_fn(model(x), y)
+        {zero_grad}
+        {backward}
+        {step}"""
+TRAIN_TODO = "    # your code: train the model for `steps` steps on the whole batch"
+FORWARD_AT = """from nanonet import sigmoid
+
+s0 = {s0}
+s1 = sigmoid(2.0 * s0)
+s2 = sigmoid(1.0 * s1)
+out = 0.5 * s2
+factors = [{factors}]"""
+FACTORS_TODO = "factors = [...]  # your code: your six numbers, such as [0.1, 2.0, ...]"
+RIGHT_FACTORS = "out - 0.7, 0.5, s2 * (1 - s2), 1.0, s1 * (1 - s1), s0"
+RETURN_GRAD = "        return grad"
+
+WRONG_ANSWERS: dict[str, list[tuple[str, str, str]]] = {
+    "chain-rule": [
+        (
+            FACTORS_TODO,
+            FORWARD_AT.format(s0=1.5, factors=RIGHT_FACTORS.replace("s1 * (1 - s1)", "0.25")),
+            "0.25 is the sigmoid's largest slope",
+        ),
+        (
+            FACTORS_TODO,
+            FORWARD_AT.format(s0=1.5, factors=RIGHT_FACTORS.replace("s1 * (1 - s1)", "s1")),
+            "a value of the forward pass: the factor a sigmoid adds is its slope",
+        ),
+        (
+            FACTORS_TODO,
+            FORWARD_AT.format(s0=1.5, factors=RIGHT_FACTORS.replace("out - 0.7", "0.7 - out")),
+            "has the wrong sign",
+        ),
+        (
+            FACTORS_TODO,
+            FORWARD_AT.format(s0=1.5, factors=RIGHT_FACTORS.replace(", s0", "")),
+            "missing: dx1/dw0 (layer 0, Linear)",
+        ),
+        (
+            FACTORS_TODO,
+            FORWARD_AT.format(s0=2.0, factors=RIGHT_FACTORS),
+            "are factors at the page's input s0 = 2, not at s0 = 1.5",
+        ),
+    ],
+    "tanh-backward": [
+        (RETURN_GRAD, "        return grad * (1 - self.y)", "your dy/dx is 1 - y"),
+        (RETURN_GRAD, "        return 1 - self.y**2", "backward gives the same whatever grad"),
+        (RETURN_GRAD, "        return grad * self.y * (1 - self.y)", "the sigmoid's derivative"),
+    ],
+    "steps-to-target": [
+        (
+            STEPS_TODO,
+            STEPS_LOOP.format(plus=" + 1", zero_grad="optimizer.zero_grad()"),
+            "one step off (one too many)",
+        ),
+        (
+            STEPS_TODO,
+            STEPS_LOOP.format(plus="", zero_grad="pass"),
+            "a loop without optimizer.zero_grad()",
+        ),
+    ],
+    "mse-loss": [
+        ("        return self.diff", "        return self.diff", "4 times too large, exactly"),
+        (
+            "        return self.diff",
+            "        return self.diff / len(self.diff)",
+            "divides by 2, the number of rows",
+        ),
+        (
+            "        return self.diff",
+            "        return -self.diff / np.size(self.diff)",
+            "sign flipped",
+        ),
+    ],
+    "batch-linear": [
+        (
+            "self.weight.grad += grad * self.x",
+            "self.weight.grad += grad * self.x",
+            "a batch's gradients must be summed",
+        ),
+        (
+            "self.weight.grad += grad * self.x",
+            "self.weight.grad += float(np.mean(grad * self.x))",
+            "4 times too small, exactly the batch size (4)",
+        ),
+        (
+            "self.weight.grad += grad * self.x",
+            "self.weight.grad = float(np.sum(grad * self.x))",
+            "assigns the gradient of parameter 'weight' instead of adding to it",
+        ),
+    ],
+    "dense-backward": [
+        (
+            RETURN_GRAD,
+            "        self.weight.grad += self.x.T @ grad\n"
+            "        self.bias.grad += grad.sum(axis=0)\n"
+            "        return grad @ self.weight.value",
+            "the transposed shape",
+        ),
+        (
+            RETURN_GRAD,
+            "        self.weight.grad += grad.T @ self.x\n"
+            "        self.bias.grad += grad.mean(axis=0)\n"
+            "        return grad @ self.weight.value",
+            "4 times too small, exactly the batch size (4)",
+        ),
+        (
+            RETURN_GRAD,
+            "        self.weight.grad += grad.T @ self.x\n"
+            "        self.bias.grad += grad.sum(axis=0)\n"
+            "        return grad @ self.weight.value.T",
+            "a matrix product in your backward has factors whose shapes do not fit",
+        ),
+    ],
+    "moons-training": [
+        (
+            TRAIN_TODO,
+            TRAIN_LOOP.format(
+                zero_grad="pass",
+                backward="model.backward(loss_fn.backward())",
+                step="optimizer.step()",
+            ),
+            "never calls optimizer.zero_grad()",
+        ),
+        (
+            TRAIN_TODO,
+            TRAIN_LOOP.format(
+                zero_grad="optimizer.zero_grad()",
+                backward="model.backward(loss_fn.backward())",
+                step="pass",
+            ),
+            "does each step call optimizer.step()",
+        ),
+        (
+            TRAIN_TODO,
+            TRAIN_LOOP.format(
+                zero_grad="optimizer.zero_grad()", backward="pass", step="optimizer.step()"
+            ),
+            "does each step call model.backward(loss_fn.backward())",
+        ),
+    ],
+    "confusion": [
+        (
+            "true_digit = ...  # your code: the digit most often read wrongly\n"
+            "read_as = ...  # your code: what the network read it as",
+            "true_digit, read_as = 1, 8",
+            "you swapped them",
+        ),
+        (
+            "true_digit = ...  # your code: the digit most often read wrongly\n"
+            "read_as = ...  # your code: what the network read it as",
+            "true_digit = read_as = 5",
+            "on the diagonal",
+        ),
+    ],
+    "leaky-relu": [
+        (
+            RETURN_GRAD,
+            "        return grad * (self.x > 0)",
+            "backward gives no gradient for input x at 2 of its 5 elements",
+        ),
+        (
+            RETURN_GRAD,
+            "        return np.where(self.x > 0, 1.0, self.negative_slope)",
+            "backward gives the same whatever grad it gets",
+        ),
+        (
+            RETURN_GRAD,
+            "        return grad * np.where(self.x > 0, 1.0, 0.01)",
+            "still uses the slope 0.01",
+        ),
+        (RETURN_GRAD, RETURN_GRAD, "is 100 times too large at 2 of its 5 elements"),
+    ],
+    "l1-loss": [
+        (
+            "        return 0.0 * self.d",
+            "        return np.sign(self.d)",
+            "4 times too large, exactly the batch size (4)",
+        ),
+        (
+            "        return 0.0 * self.d",
+            "        return -np.sign(self.d) / np.size(self.d)",
+            "sign flipped",
+        ),
+        ("        return 0.0 * self.d", "        return 0.0 * self.d", "no gradient"),
+    ],
+    "momentum": [
+        (
+            "        return value - self.lr * grad",
+            "        return value - self.lr * grad",
+            "your steps are plain SGD's",
+        ),
+        (
+            "        return value - self.lr * grad",
+            "        b = state.get('b', grad)\n"
+            "        b = self.momentum * b + (1 - self.momentum) * grad\n"
+            "        state['b'] = b\n"
+            "        return value - self.lr * b",
+            "an average of the gradients",
+        ),
+        (
+            "        return value - self.lr * grad",
+            "        b = state.get('b')\n"
+            "        b = grad * 1.0 if b is None else self.momentum * b + grad\n"
+            "        state['b'] = b\n"
+            "        return value + self.lr * b",
+            "uphill",
+        ),
+        (
+            "        return value - self.lr * grad",
+            "        b = getattr(self, 'b', None)\n"
+            "        self.b = grad * 1.0 if b is None else self.momentum * b + grad\n"
+            "        return value - self.lr * self.b",
+            "keep b in the state dict",
+        ),
+    ],
+    "find-the-bugs": [
+        (
+            "self.a.grad += np.mean(grad * self.x, axis=0)",
+            "self.a.grad += np.sum(grad * self.x, axis=0)",
+            "assigns the gradient of parameter 'c' instead of adding to it",
+        ),
+        (
+            "self.c.grad = np.sum(grad, axis=0)",
+            "self.c.grad += np.sum(grad, axis=0)",
+            "4 times too small, exactly the batch size (4)",
+        ),
+    ],
+}
+
+
+def wrong_answers(exercise: dict) -> list[tuple[str, str]]:
+    """The exercise's typical wrong answers: (code, words its verdict must hold).
+
+    Each is the starter with one part typed in, as a reader would; a
+    replacement by itself is the unchanged starter, which must get its own
+    words too.
+    """
+    found = []
+    for part, typed, words in WRONG_ANSWERS[exercise["name"]]:
+        assert part in exercise["starter"], f"{exercise['name']}: the starter has no {part!r}"
+        found.append((exercise["starter"].replace(part, typed, 1), words))
+    return found
+
+
+def check_code(name: str) -> str:
+    """The code the page's Check button sends after the block, and a notebook's check cell runs."""
+    return f'__import__("nanonet.exercises").exercises.check({name!r}, globals()).as_dict()'
+
+
 def load(path: Path) -> ModuleType:
     """Import the Python file at ``path`` as a module of its own.
 

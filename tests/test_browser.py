@@ -32,10 +32,12 @@ from support import (
     CHROMIUM_ARGS,
     ROOT,
     RUNNABLE,
+    exercises,
     load,
     outputs_match,
     require_or_skip,
     runnable,
+    wrong_answers,
 )
 
 try:
@@ -340,6 +342,11 @@ def test_without_the_runtime_the_run_buttons_say_so(visit):
     run.click()
     expect(status).to_have_text(NOT_INCLUDED)
     assert output.is_hidden()
+    block, check, verdict, status = check_parts(page, "chain-rule")  # Check says the same
+    assert check.get_attribute("title") == NOT_INCLUDED
+    check.click()
+    expect(status).to_have_text(NOT_INCLUDED)
+    assert verdict.is_hidden()
     assert not any(
         "/run/" in url and url.endswith((".whl", ".wasm", "worker.js")) for url in tab.requests
     )
@@ -660,3 +667,160 @@ def test_other_scripts_can_check_a_block_and_run_code_of_their_own(visit):
     assert results["playground"]["value"] == {"x": 42}
     assert "".join(results["printed"]) == "hi\n"
     assert results["page"]["passed"] is True  # the page's namespace does not see the playground's
+
+
+# -- the exercises' Check buttons (docs/run/exercises.js) ------------------------------
+
+EXERCISE_PAGES = [page for page in RUNNABLE if exercises(page)]
+
+
+def check_parts(page, name: str):
+    """An exercise's starter block, its Check button, its verdict and its status."""
+    block = page.locator(f'[data-exercise="{name}"]')
+    bar = block.locator("xpath=following-sibling::*[1]")
+    output = block.locator("xpath=following-sibling::*[2]")
+    return (
+        block,
+        bar.get_by_role("button", name="Check", exact=True),
+        output.locator(".run-verdict"),
+        bar.get_by_role("status"),
+    )
+
+
+def checked(block, check, verdict) -> str:
+    """Press Check; wait for the verdict; return it."""
+    check.click()  # the block is busy from the click on (run.js sets it before any await)
+    wait_until_done(block, check)
+    expect(verdict).to_be_visible()
+    return verdict.text_content()
+
+
+@pytest.mark.parametrize("source", EXERCISE_PAGES, ids=[page.stem for page in EXERCISE_PAGES])
+def test_every_exercise_checks_its_starter_its_answer_and_its_typical_wrong_answers(
+    visit, source, tmp_path
+):
+    """Not yet for the unchanged starter, its own words for each wrong answer, then Correct."""
+    shots = Path(os.environ.get("NANONET_SCREENSHOTS", tmp_path))
+    tab = visit(viewport={"width": 1280, "height": 900})
+    page = tab.open(f"{source.stem}/")
+    found = exercises(source)
+    summary = page.locator(".exercise-progress__text")
+    expect(summary).to_have_text(
+        f"Exercises checked correct on this page: 0 of {len(found)} (kept in this browser only)."
+    )
+    for exercise in found:
+        name = exercise["name"]
+        block, check, verdict, status = check_parts(page, name)
+        assert verdict.get_attribute("role") == "status"  # announced to screen readers
+        said = checked(block, check, verdict)
+        assert said.startswith("Not yet: ") and len(said) > 40, (name, said)
+        assert verdict.get_attribute("class") == "run-verdict run-verdict--not-yet"
+        tick = block.locator("xpath=ancestor::*[contains(@class, 'admonition')][1]").locator(
+            ".exercise-tick"
+        )
+        expect(tick).to_be_hidden()
+        for code, words in wrong_answers(exercise):
+            edit(block, code)
+            said = checked(block, check, verdict)
+            assert said.startswith("Not yet: ") and words in said, (name, words, said)
+        edit(block, exercise["answer"])
+        said = checked(block, check, verdict)
+        assert said.startswith("Correct: "), (name, said)
+        assert verdict.get_attribute("class") == "run-verdict run-verdict--correct"
+        assert status.text_content().startswith("Ran and checked in ")
+        expect(tick).to_be_visible()
+        # Run alone hides the verdict: it was of the code as it was then.
+        button(block, "Run").click()
+        wait_until_done(block, button(block, "Run"))
+        expect(verdict).to_be_hidden()
+    expect(summary).to_have_text(
+        f"Exercises checked correct on this page: {len(found)} of {len(found)} "
+        "(kept in this browser only)."
+    )
+    block, check, verdict, _ = check_parts(page, found[0]["name"])
+    verdict_box = block.locator("xpath=ancestor::*[contains(@class, 'admonition')][1]")
+    verdict_box.scroll_into_view_if_needed()
+    page.screenshot(path=shots / f"{source.stem}-exercises.png")
+
+
+def test_progress_survives_a_reload_and_reset_clears_it(visit):
+    tab = visit()
+    page = tab.open("custom-layers/")
+    (exercise, *_) = exercises(next(p for p in RUNNABLE if p.stem == "custom-layers"))
+    block, check, verdict, _ = check_parts(page, exercise["name"])
+    edit(block, exercise["answer"])
+    assert checked(block, check, verdict).startswith("Correct: ")
+    stored = page.evaluate("() => JSON.parse(localStorage.getItem('nanonet-exercises'))")
+    assert stored == {exercise["name"]: True}  # the only thing kept, in this browser
+
+    page.reload()
+    box = page.locator(f'[data-exercise="{exercise["name"]}"]').locator(
+        "xpath=ancestor::*[contains(@class, 'admonition')][1]"
+    )
+    expect(box.locator(".exercise-tick")).to_be_visible()
+    assert box.locator(".admonition-title").text_content().endswith("✓ (done)")
+    expect(page.locator(".exercise-progress__text")).to_contain_text("1 of 4")
+    # Only the exercise checked has its tick.
+    expect(page.locator(".exercise-tick:visible")).to_have_count(1)
+
+    page.get_by_role("button", name="Reset my progress").click()
+    expect(box.locator(".exercise-tick")).to_be_hidden()
+    expect(page.locator(".exercise-progress__text")).to_contain_text("0 of 4")
+    expect(page.locator(".exercise-progress__said")).to_have_text("Your progress was reset.")
+    assert page.evaluate("() => localStorage.getItem('nanonet-exercises')") is None
+    page.reload()
+    expect(page.locator(".exercise-tick:visible")).to_have_count(0)
+
+
+def test_check_on_a_block_that_raises_says_so_and_stop_ends_a_check_that_loops(visit):
+    page = visit().open("custom-layers/")
+    block, check, verdict, status = check_parts(page, "leaky-relu")
+    edit(block, "class LeakyReLU(Layer):\n    1 / 0")
+    said = checked(block, check, verdict)
+    assert said == "Not yet: the block raised an error (above): fix it, then Check again."
+    output = block.locator("xpath=following-sibling::*[2]")
+    assert "ZeroDivisionError" in output.locator(".run-output__error").text_content()
+    # A backward that never returns: Check runs it, and Stop ends it.
+    edit(
+        block,
+        "class LeakyReLU(Layer):\n"
+        "    def __init__(self, negative_slope=0.01):\n"
+        "        self.negative_slope = negative_slope\n\n"
+        "    def forward(self, x):\n        return x\n\n"
+        "    def backward(self, grad):\n        while True:\n            pass",
+    )
+    check.click()
+    expect(status).to_have_text("Checking…", timeout=LOAD_TIMEOUT)
+    button(block, "Stop").click()
+    expect(status).to_contain_text("Stopped")
+    expect(check).to_be_enabled()
+    edit(block, exercises(next(p for p in RUNNABLE if p.stem == "custom-layers"))[0]["answer"])
+    assert checked(block, check, verdict).startswith("Correct: ")
+
+
+def test_the_teachers_site_has_no_answer_box_and_still_checks(browser, teacher_site, tmp_path):
+    """Served on its own: the exercises check; no details box holds an answer."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)]
+    server = subprocess.Popen(
+        [*command, "--directory", str(teacher_site)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        for _ in range(100):
+            with contextlib.suppress(OSError), urlopen(url, timeout=1):
+                break
+            time.sleep(0.1)
+        tab = Visit(browser, url)
+        page = tab.open("networks/")
+        assert page.locator("details").count() == 0
+        block, check, verdict, _ = check_parts(page, "dense-backward")
+        assert checked(block, check, verdict).startswith("Not yet: ")
+        tab.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -21,6 +21,7 @@ import difflib
 import importlib
 import importlib.util
 import io
+import json
 import os
 import re
 from pathlib import Path
@@ -233,22 +234,66 @@ def test_mkdocs_config_is_offline():
 
 
 def test_a_teaching_pages_notebook_holds_the_blocks_the_tests_run_and_their_outputs():
-    """docs/_tools/notebook.py reads a page its own way; it must agree with `runnable`."""
+    """docs/_tools/notebook.py reads a page its own way; it must agree with `runnable`.
+
+    The notebook holds a setup cell first, a check cell after each exercise's
+    starter, the page's other blocks in order, and the answers' blocks at the
+    end, without their outputs (none is printed before its question is solved).
+    """
     notebook = load(ROOT / "docs/_tools/notebook.py")
     teaching = [page for page in PAGES if notebook.is_teaching_page(page.read_text())]
     assert teaching == RUNNABLE
     for page in teaching:
-        code = [c for c in notebook.page_notebook(page)["cells"] if c["cell_type"] == "code"]
+        cells = notebook.page_notebook(page)["cells"]
+        code = [c for c in cells if c["cell_type"] == "code"]
+        assert "setup" in code[0]["metadata"]["tags"], page.name
+        tags = [c["metadata"].get("tags", []) for c in code]
+        blocks = [c for c, t in zip(code, tags, strict=True) if not {"setup", "check"} & set(t)]
+        answers = [c for c in blocks if "answer" in c["metadata"].get("tags", [])]
+        in_page = blocks[: len(blocks) - len(answers)]
+        assert blocks == in_page + answers  # the answers are last
+        answer_lines = _answer_lines(page)
         expected = runnable(page)
-        assert ["".join(cell["source"]) for cell in code] == [
-            block["code"].rstrip("\n") for block, _ in expected
+        ordered = [b for b in expected if b[0]["line"] not in answer_lines]
+        ordered += [b for b in expected if b[0]["line"] in answer_lines]
+        assert ["".join(cell["source"]) for cell in blocks] == [
+            block["code"].rstrip("\n") for block, _ in ordered
         ], page.name
-        assert [["".join(o["text"]) for o in cell["outputs"]] for cell in code] == [
-            [output["code"] + "\n"] if output else [] for _, output in expected
+        assert [["".join(o["text"]) for o in cell["outputs"]] for cell in blocks] == [
+            [output["code"] + "\n"] if output and block["line"] not in answer_lines else []
+            for block, output in ordered
         ], page.name
-        prose = "".join("".join(c["source"]) for c in notebook.page_notebook(page)["cells"])
+        for answer in answers:
+            assert answer["metadata"]["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
+        checks = [c for c, t in zip(code, tags, strict=True) if "check" in t]
+        starters = [c for c in code if "exercise" in c["metadata"].get("tags", [])]
+        assert [c["metadata"]["nanonet"]["check"] for c in checks] == [
+            c["metadata"]["nanonet"]["exercise"] for c in starters
+        ]
+        for starter in starters:
+            after = code[code.index(starter) + 1]
+            assert after in checks and after["outputs"] == [], page.name
+        prose = "".join("".join(c["source"]) for c in cells)
         # The site's own syntax is gone: tabs, admonitions, snippets, definition lists,
-        # figures by path, links to other pages.
-        for syntax in ['=== "', "!!! ", "--8<--", "\n:   ", "](img/", "{.no-test}"]:
+        # figures by path, links to other pages, heading anchors.
+        for syntax in ['=== "', "!!! ", "???", "--8<--", "\n:   ", "](img/", "{.no-test}", "{#"]:
             assert syntax not in prose, f"{page.name}: {syntax}"
         assert not re.search(r"\]\((?![a-z]+:)[^)]*\.md\b", prose), page.name
+        assert "pip install nanonet " not in prose and "pip install nanonet\n" not in prose
+        teacher = notebook.page_notebook(page, teacher=True)["cells"]
+        assert not [c for c in teacher if "answer" in c["metadata"].get("tags", [])]
+        assert "success" not in json.dumps(teacher) and "Answer" not in json.dumps(teacher)
+
+
+def _answer_lines(page: Path) -> set[int]:
+    """The lines (as support.blocks numbers them) of the blocks inside answer boxes."""
+    lines, inside, found = page.read_text().splitlines(), None, set()
+    for number, line in enumerate(lines):
+        indent = len(line) - len(line.lstrip())
+        if re.match(r' *\?\?\? success "Answer"', line):
+            inside = indent
+        elif inside is not None and line.strip() and indent <= inside:
+            inside = None
+        if inside is not None and line.strip().startswith("```") and line.strip() == "```":
+            found.add(number)
+    return found

@@ -1,4 +1,4 @@
-"""Each teaching page's notebook runs top to bottom in a fresh kernel and prints its outputs.
+"""Each teaching page's notebook runs top to bottom in a fresh kernel, and checks its exercises.
 
 docs/_tools/notebook.py makes a notebook of every page marked ``runnable:
 true``, as the docs build does for the site's download links. Here each is
@@ -6,7 +6,10 @@ written to a temporary folder, validated against the nbformat schema, run
 in a new kernel (nbclient and ipykernel, the ``notebooks`` extra; figures
 headless, with matplotlib's Agg backend), and every cell that shows an
 output on the page must print that output again (support.outputs_match)
-without an error.
+without an error. Each exercise's check cell, after its unchanged starter,
+says "Not yet"; then, in the same kernel, the starter replaced by the page's
+answer gets "Correct", and each typical wrong answer its own words, as on
+the page (tests/test_exercises.py, tests/test_browser.py).
 
 Without the ``notebooks`` extra these tests skip, unless
 NANONET_REQUIRE_NOTEBOOKS=1 (as in CI): then they fail.
@@ -17,9 +20,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import ROOT, RUNNABLE, load, require_or_skip
+from support import ROOT, RUNNABLE, exercises, load, require_or_skip, wrong_answers
 
 notebook = load(ROOT / "docs/_tools/notebook.py")
+figures = load(ROOT / "examples/docs_figures.py")
 
 pytestmark = pytest.mark.notebooks
 
@@ -46,38 +50,99 @@ def stdout(cell: dict) -> str:
     )
 
 
+def shown(cell: dict) -> str:
+    """What a check cell shows: the verdict, its last line's value."""
+    return "".join(
+        output["data"]["text/plain"]
+        for output in cell["outputs"]
+        if output["output_type"] == "execute_result"
+    )
+
+
+def drawing(name: str):
+    made = figures.DRAWINGS[name]()
+    return made.svg.encode(), made.title
+
+
 def test_the_teaching_pages_have_notebooks():
     assert {page.stem for page in PAGES} >= {"tutorial", "batches", "custom-layers"}
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[page.stem for page in PAGES])
-def test_the_notebook_runs_top_to_bottom_and_prints_the_pages_outputs(
+def test_the_notebook_runs_top_to_bottom_prints_the_pages_outputs_and_checks_its_exercises(
     page, jupyter, tmp_path, monkeypatch, outputs_match
 ):
     nbformat, nbclient = jupyter
     path = tmp_path / f"{page.stem}.ipynb"
-    path.write_text(notebook.dumps(notebook.page_notebook(page)))
+    path.write_text(notebook.dumps(notebook.page_notebook(page, drawing=drawing)))
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
-    shown = [stdout(cell) for cell in nb.cells if cell.cell_type == "code"]
+    before = [stdout(cell) for cell in nb.cells if cell.cell_type == "code"]
+    assert not any("Correct" in text or "Not yet" in text for text in before)
 
     monkeypatch.setenv("MPLBACKEND", "Agg")  # the kernel draws figures headless
     monkeypatch.chdir(tmp_path)  # files a page writes land here
     client = nbclient.NotebookClient(
         nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     )
-    client.execute()  # raises CellExecutionError, with the traceback, if a cell fails
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)  # raises CellExecutionError if a cell fails
 
-    code = [cell for cell in nb.cells if cell.cell_type == "code"]
-    assert len(code) == len(shown) > 0
-    for number, (cell, expected) in enumerate(zip(code, shown, strict=True), start=1):
-        where = f"{page.name}, code cell {number}:\n{cell.source}"
-        kinds = {(output["output_type"], output.get("name")) for output in cell.outputs}
-        assert kinds <= {("stream", "stdout")}, f"{where}\nshows {kinds}"
-        if expected:
-            assert outputs_match(expected, stdout(cell)), f"{where}\nprinted\n{stdout(cell)}"
-        else:  # the page shows no output for this block, and it prints none
-            assert stdout(cell) == "", f"{where}\nprinted\n{stdout(cell)}"
+        code = [cell for cell in nb.cells if cell.cell_type == "code"]
+        assert len(code) == len(before) > 0
+        for number, (cell, expected) in enumerate(zip(code, before, strict=True), start=1):
+            where = f"{page.name}, code cell {number}:\n{cell.source}"
+            kinds = {(output["output_type"], output.get("name")) for output in cell.outputs}
+            if "check" in cell.metadata.get("tags", []):
+                assert kinds == {("execute_result", None)}, f"{where}\nshows {kinds}"
+                assert shown(cell).startswith("Not yet: "), f"{where}\n{shown(cell)}"
+                continue
+            assert kinds <= {("stream", "stdout")}, f"{where}\nshows {kinds}"
+            if expected:
+                assert outputs_match(expected, stdout(cell)), f"{where}\nprinted\n{stdout(cell)}"
+            elif "answer" not in cell.metadata.get("tags", []):
+                assert stdout(cell) == "", f"{where}\nprinted\n{stdout(cell)}"
+
+        def verdict(code: str, name: str) -> str:
+            """Run ``code`` then the check cell of ``name`` in the kernel; its verdict."""
+            for source in (code, notebook.CHECK.format(name=name)):
+                nb.cells.append(nbformat.v4.new_code_cell(source))
+                client.execute_cell(nb.cells[-1], len(nb.cells) - 1)
+            return shown(nb.cells[-1])
+
+        for exercise in exercises(page):
+            name = exercise["name"]
+            for code, words in wrong_answers(exercise):
+                said = verdict(code, name)
+                assert said.startswith("Not yet: ") and words in said, (name, words, said)
+            said = verdict(exercise["answer"], name)
+            assert said.startswith("Correct: "), (name, said)
+
+
+def test_the_notebook_shows_the_drawings_and_no_heading_anchor():
+    tutorial = next(page for page in PAGES if page.stem == "tutorial")
+    cells = notebook.page_notebook(tutorial, drawing=drawing)["cells"]
+    pictures = {
+        name: cell for cell in cells for name in cell.get("attachments", {}) if "two_node_" in name
+    }
+    assert set(pictures) == {"two_node_network.svg", "two_node_backprop.svg"}
+    svg = pictures["two_node_network.svg"]["attachments"]["two_node_network.svg"]
+    assert "image/svg+xml" in svg
+    text = "".join("".join(cell["source"]) for cell in cells)
+    assert "nanonet-figure" not in text and "{#the-half}" not in text
+    assert "## Why the cost has a ½, and how PyTorch differs\n" in text
+
+
+def test_the_first_cell_says_how_to_install_the_wheel_and_installs_nothing():
+    cells = notebook.page_notebook(PAGES[0])["cells"]
+    setup = "".join(next(c for c in cells if c["cell_type"] == "code")["source"])
+    wheel = notebook.wheel_name()
+    assert wheel in setup and "home page" in setup and "pip install nanonet " not in setup
+    assert wheel == f"nanonet-{__import__('nanonet').__version__}-py3-none-any.whl"
+    namespace: dict = {}
+    exec(compile(setup, "setup", "exec"), namespace)  # here nanonet imports: it says so
+    assert (ROOT / "docs" / "index.md").read_text().count(f"(downloads/{wheel})") == 1
 
 
 def test_a_notebook_that_prints_something_else_is_caught(jupyter, tmp_path, outputs_match):
@@ -90,7 +155,7 @@ def test_a_notebook_that_prints_something_else_is_caught(jupyter, tmp_path, outp
         "```python\n1 / 0\n```\n"
     )
     nb = nbformat.reads(notebook.dumps(notebook.page_notebook(page)), as_version=4)
-    first = [cell for cell in nb.cells if cell.cell_type == "code"][0]
+    first = [cell for cell in nb.cells if cell.cell_type == "code"][1]
     assert stdout(first) == "0.4\n"  # the page's output, shown before the run
     client = nbclient.NotebookClient(nb, timeout=60, kernel_name="python3")
     with pytest.raises(nbclient.exceptions.CellExecutionError, match="ZeroDivisionError"):

@@ -21,7 +21,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support import ROOT, RUNNABLE, load, outputs_match, require_or_skip, runnable
+from support import (
+    ROOT,
+    RUNNABLE,
+    check_code,
+    exercises,
+    load,
+    outputs_match,
+    require_or_skip,
+    runnable,
+    wrong_answers,
+)
 
 fetch_runtime = load(ROOT / "docs/_tools/fetch_runtime.py")
 
@@ -90,6 +100,36 @@ def test_runnable_blocks_print_their_outputs_in_pyodide(page, pyodide_results):
                 "print fewer digits there."
             )
             assert outputs_match(output["code"], result["stdout"])  # and so, to a tolerance
+
+
+def test_every_exercise_checks_in_pyodide_as_in_python(run_in_pyodide):
+    """The Check button's code, after the starter, a wrong answer and the answer, in Pyodide."""
+    pages, expected = [], []
+    for page in RUNNABLE:
+        found = {exercise["index"]: exercise for exercise in exercises(page)}
+        codes: list[str] = []
+        for index, (block, _) in enumerate(runnable(page)):
+            exercise = found.get(index)
+            if exercise is None:
+                codes.append(block["code"])
+                continue
+            check = "#check\n" + check_code(exercise["name"])
+            wrong, words = wrong_answers(exercise)[0]
+            for code, verdict in (
+                (block["code"], "Not yet: "),
+                (wrong, words),
+                (exercise["answer"], "Correct: "),
+            ):
+                codes += [code, check]
+                expected.append((exercise["name"], len(pages), len(codes) - 1, verdict))
+        pages.append(codes)
+    results = run_in_pyodide(pages)
+    assert len(expected) >= 30
+    for name, page, index, verdict in expected:
+        result = results[page][index]
+        assert verdict in result["message"], (name, verdict, result)
+        assert result["passed"] is (verdict == "Correct: "), (name, result)
+        assert result["message"].startswith(("Correct: ", "Not yet: ")), (name, result)
 
 
 def lines(text: str) -> list[str]:

@@ -190,11 +190,60 @@ def test_each_teaching_page_links_to_its_notebook_with_its_figures(docs_site):
             c["source"] for c in made["cells"] if c["cell_type"] == "code"
         ]
     tutorial = json.loads((docs_site / "notebooks" / "tutorial.ipynb").read_text())
-    (figure,) = [c for c in tutorial["cells"] if "attachments" in c]
+    attached = {name: c for c in tutorial["cells"] for name in c.get("attachments", {})}
+    figure = attached["two_node-light.svg"]
     svg = base64.b64decode(figure["attachments"]["two_node-light.svg"]["image/svg+xml"])
     assert svg.startswith(b"<?xml") and b"<svg" in svg
     assert "](attachment:two_node-light.svg)" in "".join(figure["source"])
     assert "only-dark" not in json.dumps(tutorial)
+    for name in ("two_node_network.svg", "two_node_backprop.svg"):  # the drawings, as pictures
+        drawing = base64.b64decode(attached[name]["attachments"][name]["image/svg+xml"])
+        assert drawing.startswith(b"<svg") and b"<title>Sequential: s0" in drawing
+    assert tutorial["metadata"]["nanonet"] == {"page": "tutorial"}
+
+
+#: An answer box, as pymdownx.details writes ??? success "Answer".
+ANSWER_BOX = re.compile(r'<details class="success">\s*<summary>Answer</summary>')
+
+
+def test_the_teachers_build_has_no_answer_box_and_the_same_exercises(docs_site, teacher_site):
+    boxes, exercises = {}, {}
+    for site in (docs_site, teacher_site):
+        for page in RUNNABLE:
+            html = (site / page.stem / "index.html").read_text()
+            boxes[site, page.stem] = len(ANSWER_BOX.findall(html))
+            exercises[site, page.stem] = re.findall(r'data-exercise="([\w-]+)"', html)
+    assert sum(boxes[docs_site, page.stem] for page in RUNNABLE) >= 20
+    assert all(boxes[teacher_site, page.stem] == 0 for page in RUNNABLE)
+    for page in RUNNABLE:
+        assert exercises[teacher_site, page.stem] == exercises[docs_site, page.stem]
+    assert sum(len(found) for (site, _), found in exercises.items() if site == docs_site) >= 10
+    # Not in the search index either, nor in the notebooks; the answers' code is gone.
+    answer = "return grad * np.where(self.x > 0, 1.0, self.negative_slope)"
+
+    def plain(path):
+        return html_module.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+
+    assert answer in plain(docs_site / "custom-layers" / "index.html")
+    for path in teacher_site.rglob("*"):
+        if path.suffix in (".html", ".json", ".ipynb"):
+            assert answer not in plain(path).replace("\\u003e", ">"), path
+    for page in RUNNABLE:
+        shipped = json.loads((teacher_site / "notebooks" / f"{page.stem}.ipynb").read_text())
+        tags = [tag for cell in shipped["cells"] for tag in cell["metadata"].get("tags", [])]
+        assert "answer" not in tags and "Answers" not in json.dumps(shipped)
+        assert tags.count("check") == len(exercises[docs_site, page.stem])
+
+
+def test_the_home_page_offers_the_wheel_the_notebooks_need(docs_site):
+    (wheel,) = (docs_site / "downloads").glob("nanonet-*.whl")
+    assert wheel.name == notebook_tool().wheel_name()
+    html = (docs_site / "index.html").read_text()
+    assert f'href="downloads/{wheel.name}"' in html
+
+
+def notebook_tool():
+    return load(ROOT / "docs/_tools/notebook.py")
 
 
 def test_the_navigation_names_the_api_reference_once(docs_site):

@@ -20,7 +20,13 @@
 //
 // For other scripts of the site (a Check button, a playground page):
 // window.nanonetPython() returns the site's Python (see the Python class and
-// worker.js for the requests it takes).
+// worker.js for the requests it takes), and window.nanonetBlocks() the
+// current page's blocks, each with run(after, origin): Run it (and the blocks
+// above it first), then await after(python), or after(null) if it raised,
+// while the page is busy and Stop can end it (docs/run/exercises.js, the
+// Check buttons). Another script's button in a block's bar that starts a run
+// carries data-starts-run, and is disabled while one goes; its element in the
+// output area carries data-run-extra, and is hidden when the block runs again.
 (function () {
   "use strict";
 
@@ -188,6 +194,8 @@
       this.status = element("span", { class: "run-status", role: "status", "aria-live": "polite" });
       const bar = element("div", { class: "run-bar", role: "group", "aria-label": this.name });
       bar.append(this.runButton, this.stopButton, this.editButton, this.resetButton, this.status);
+      this.bar = bar;
+      this.runButton.dataset.startsRun = "";
 
       this.output = element("div", {
         class: "run-output",
@@ -223,6 +231,19 @@
 
     code() {
       return this.editor ? this.editor.code() : this.original;
+    }
+
+    // What other scripts of the site get (window.nanonetBlocks()).
+    handle() {
+      return {
+        node: this.node,
+        bar: this.bar,
+        output: this.output,
+        name: this.name,
+        code: () => this.code(),
+        say: (text) => this.say(text),
+        run: (after, origin) => this.page.run(this, after, origin),
+      };
     }
 
     // Edit in CodeMirror (editor.js, built from pinned npm packages), or in a
@@ -277,6 +298,7 @@
       this.error.textContent = this.note.textContent = "";
       this.printed.hidden = this.more.hidden = this.figures.hidden = true;
       this.error.hidden = this.note.hidden = true;
+      for (const extra of this.output.querySelectorAll("[data-run-extra]")) extra.hidden = true;
       this.output.hidden = true; // shown when something is printed
     }
 
@@ -387,15 +409,18 @@
         .catch(() => {}); // a Run says what failed
     }
 
-    async run(target) {
+    // Run the target block (the blocks above it first); then, with after, await
+    // after(python) (after(null) if the block raised) before the run ends.
+    async run(target, after = null, origin = target.runButton) {
       if (this.busy) return;
       if (!this.packages) {
         target.say(NOT_INCLUDED);
         return;
       }
       this.busy = true;
-      const hadFocus = document.activeElement === target.runButton;
-      for (const block of this.blocks) block.runButton.disabled = true;
+      const hadFocus = document.activeElement === origin;
+      const starters = document.querySelectorAll(".run-bar [data-starts-run]");
+      for (const button of starters) button.disabled = true;
       target.stopButton.hidden = false;
       if (hadFocus) target.stopButton.focus(); // a disabled button loses the keyboard focus
       target.setBusy(true);
@@ -424,7 +449,8 @@
             return;
           }
         }
-        await this.runBlock(target, target);
+        const ran = await this.runBlock(target, target);
+        if (after) await after(ran ? python : null);
         if (skipped.length) {
           const which = skipped.length === 1 ? `code block ${skipped[0]}` : `code blocks ${skipped.join(", ")}`;
           target.say(`${target.status.textContent} Skipped ${which} above, which you stopped.`);
@@ -437,10 +463,10 @@
         }
       } finally {
         this.busy = false;
-        for (const block of this.blocks) block.runButton.disabled = false;
+        for (const button of starters) button.disabled = false;
         target.stopButton.hidden = true;
         target.setBusy(false);
-        if (document.activeElement === document.body) target.runButton.focus();
+        if (document.activeElement === document.body) origin.focus();
       }
     }
 
@@ -528,6 +554,8 @@
   }
 
   let page = null;
+
+  window.nanonetBlocks = () => (page ? page.blocks.map((block) => block.handle()) : []);
 
   function setup() {
     if (page) page.leave();

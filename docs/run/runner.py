@@ -21,8 +21,8 @@ What a block shows besides what it prints:
 Each goes to the function given to `set_display`, as JSON text.
 
 ``scope`` names a namespace: "page" is the page's blocks; a later playground
-can keep its own. `check` runs extra code after a block (a later Check
-button): its last expression is the verdict.
+can keep its own. `check` runs extra code after a block (an exercise's Check
+button, docs/run/exercises.js): its last expression is the verdict.
 """
 
 from __future__ import annotations
@@ -193,10 +193,12 @@ def run(
 
 
 def check(code: str, name: str, scope: str = "page") -> str:
-    """For a later Check button: run checking code after a block, in its namespace.
+    """For a Check button: run checking code after a block, in its namespace.
 
     The code's last line is the verdict: True, or a message saying what is
-    wrong (any other value). An exception fails the check with its message.
+    wrong (any other value), or a dict ``{"passed": bool, "message": str}``
+    (what ``nanonet.exercises.check(...).as_dict()`` gives: a message for a
+    pass too). An exception fails the check with its message.
 
     Returns:
         JSON ``{"passed": bool, "message": str}``.
@@ -205,6 +207,9 @@ def check(code: str, name: str, scope: str = "page") -> str:
     if result["status"] == "error":
         return json.dumps({"passed": False, "message": result["text"].strip().splitlines()[-1]})
     verdict = result["value"]
+    if isinstance(verdict, dict) and {"passed", "message"} <= verdict.keys():
+        passed, message = verdict["passed"] is True, str(verdict["message"])
+        return json.dumps({"passed": passed, "message": message})
     return json.dumps({"passed": verdict is True, "message": "" if verdict is True else verdict})
 
 

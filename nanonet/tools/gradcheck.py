@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
-from .._checks import Value, as_positive_number, as_value, shape_of
+from .._checks import FLOAT64, Value, as_positive_number, as_value, shape_of
 from ..layer import Layer
 from ..loss import Loss
 from ._steps import copy_value
+
+#: How much smaller the finite-difference step gets, at most, before a point is called a kink.
+CLOSER_LOOKS = 5
 
 
 class GradcheckError(RuntimeError):
@@ -28,8 +33,8 @@ class GradcheckError(RuntimeError):
         >>> try:
         ...     gradcheck(Square(), 1.0)
         ... except GradcheckError as error:
-        ...     print("caught", type(error).__name__)
-        caught GradcheckError
+        ...     print(str(error).split(" (")[0])
+        gradcheck failed for Square: the gradient of input x is 2 times too small
         >>> gradcheck(Square(), 1.0, raise_exception=False)
         False
     """
@@ -43,6 +48,30 @@ class _Tolerance:
 
     def close(self, a: float, b: float) -> bool:
         return abs(a - b) <= self.atol + self.rtol * abs(b)
+
+    def all_close(self, a: object, b: object) -> bool:
+        """Whether every element of ``a`` is close to the same element of ``b``."""
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        return a.shape == b.shape and bool(np.all(np.abs(a - b) <= self.atol + self.rtol * abs(b)))
+
+
+class _Replay:
+    """Run a layer's forward, each time with the random state the model had at the start.
+
+    A layer that draws random numbers (a Dropout in training mode) keeps its
+    ``numpy.random.Generator`` as an attribute; putting every such generator
+    back to its first state before each forward pass makes the model draw
+    the same numbers each time, so finite differences can measure it.
+    """
+
+    def __init__(self, model: Layer) -> None:
+        generators = model._members(np.random.Generator)
+        self.states = [(g, copy.deepcopy(g.bit_generator.state)) for _, g in generators]
+
+    def __call__(self, layer: Layer, x: Value) -> Any:
+        for generator, state in self.states:
+            generator.bit_generator.state = state
+        return layer(x)
 
 
 def gradcheck(
@@ -71,20 +100,39 @@ def gradcheck(
     A loss is checked the same way, on ``loss_fn(x, target)`` and the
     gradient its ``backward()`` returns.
 
-    gradcheck also catches the habits that break layers, and says which:
-    a ``backward`` that *assigns* a parameter's gradient instead of adding
-    to it (it runs backward twice and expects twice the gradient), one that
+    When a gradient is wrong, gradcheck looks at all of it and names the
+    pattern, when it is one of the usual mistakes: a flipped sign; a
+    gradient a whole number of times too large or too small, and in
+    particular exactly the batch size (a mean where a sum belongs, or the
+    reverse); the transpose of the right one (the factors of a matrix
+    product in the wrong order); a gradient passed on where the output
+    does not change (a missing mask, as in ReLU's ``grad * (x > 0)``), or
+    none where it does.
+
+    It also catches the habits that break layers, and says which: a
+    ``backward`` that *assigns* a parameter's gradient instead of adding to
+    it (it runs backward twice and expects twice the gradient), one that
     returns None or an array of the wrong shape, and a ``forward`` or
-    ``backward`` that changes its caller's array in place. At a kink, such
-    as ReLU at exactly 0, it says the point is not differentiable. Inside a
-    model that is a sequence of layers (a `nanonet.Sequential`), it checks
-    each layer on the input that layer saw and names the first broken one.
+    ``backward`` that changes its caller's array in place (the gradient it
+    was given, say). Inside a model that is a sequence of layers (a
+    `nanonet.Sequential`, nested ones too), it checks each layer on the
+    input that layer saw and names the first broken one by its place
+    (``layer 0.1``, the second layer of the first) and class.
+
+    A point where the function has no derivative, such as ReLU at exactly
+    0, is reported as a kink, with the output's slope on either side along
+    that input; a point close to a kink (ReLU at 1e-9) is looked at again
+    with smaller steps, and passes. A ``forward`` that gives another output
+    each time it runs on the same input cannot be measured: gradcheck says
+    so. A layer that draws random numbers from a ``numpy.random.Generator``
+    it keeps as an attribute (a Dropout in training mode) is checked as it
+    is: gradcheck replays its random numbers, so each pass draws the same.
 
     It works for any layer or loss that follows the contract, your own
-    included. It runs two forward passes per element, so use a small input.
-    When it returns, every parameter's value and gradient is as it was
-    before the call (the layer's forward cache is not: call gradcheck
-    before a forward pass, not between one and its backward).
+    included, and on a copy of it in float64 (a float32 model too), so the
+    layer you pass is left exactly as it was: weights, gradients, running
+    statistics, random state and what its last forward pass kept. It runs
+    two forward passes per element, so use a small input.
 
     Args:
         layer: The layer (or model, or loss) to check.
@@ -101,9 +149,9 @@ def gradcheck(
     Raises:
         GradcheckError: If a gradient is wrong; the message names the layer,
             the gradient (the input's or the parameter's), the element, both
-            values, and the habit that broke it when it is a known one.
-        TypeError: If ``layer`` is neither a Layer nor a Loss, or ``x`` or a
-            tolerance is not numeric.
+            values, and the mistake or habit behind it when it is a known one.
+        TypeError: If ``layer`` is neither a Layer nor a Loss, or cannot be
+            copied, or ``x`` or a tolerance is not numeric.
         ValueError: If ``eps`` is not a finite positive number, a tolerance
             is negative or not finite, or a loss is given no target.
 
@@ -122,21 +170,23 @@ def gradcheck(
         as_positive_number(atol, "atol", allow_zero=True),
         as_positive_number(rtol, "rtol", allow_zero=True),
     )
-    if isinstance(layer, Loss):
-        if target is None:
-            raise ValueError("gradcheck of a loss needs the target: gradcheck(loss_fn, x, target)")
-        problem = _check_loss(layer, x, target, tolerance)
+    if isinstance(layer, Loss) and target is None:
+        raise ValueError("gradcheck of a loss needs the target: gradcheck(loss_fn, x, target)")
+    try:
+        work = copy.deepcopy(layer)  # the caller's layer stays exactly as it is
+    except Exception as error:
+        raise TypeError(
+            f"gradcheck checks a copy of {type(layer).__name__}, and copying it failed: {error}"
+        ) from None
+    if isinstance(work, Loss):
+        problem = _check_loss(work, x, target, tolerance)
     else:
-        parameters = list(layer.parameters())
-        saved = [(p, copy_value(p.value), copy_value(p.grad)) for p in parameters]
-        try:
-            problem = None
-            if isinstance(layer, Iterable):  # a model: find the first broken layer, if any
-                problem = _first_broken_layer(layer, x, tolerance)
-            problem = problem or _check_layer(layer, x, tolerance)
-        finally:
-            for p, value, grad in saved:
-                p.value, p.grad = value, grad
+        work.to(FLOAT64)
+        forward = _Replay(work)
+        problem = None
+        if isinstance(work, Iterable):  # a model: find the first broken layer, if any
+            problem = _first_broken_layer(work, x, tolerance, forward)
+        problem = problem or _check_layer(work, x, tolerance, forward)
     if problem is None:
         return True
     if raise_exception:
@@ -144,22 +194,39 @@ def gradcheck(
     return False
 
 
-def _first_broken_layer(model: Iterable, x: Value, tolerance: _Tolerance) -> str | None:
-    """Check each layer of ``model`` on the input it sees; describe the first that fails."""
+Forward = Callable[[Layer, Value], Any]
+
+
+def _first_broken_layer(
+    model: Iterable, x: Value, tolerance: _Tolerance, forward: Forward, prefix: str = ""
+) -> str | None:
+    """Check each layer of ``model`` on the input it sees; describe the first that fails.
+
+    A model inside the model is looked into first, so the message names the
+    layer itself by its place: ``layer 0.1`` is the second layer of layer 0.
+    """
     for index, layer in enumerate(model):
-        problem = _check_layer(layer, x, tolerance)
+        place = f"{prefix}{index}"
+        if isinstance(layer, Iterable):
+            problem = _first_broken_layer(layer, x, tolerance, forward, f"{place}.")
+            if problem is not None:
+                return problem
+        problem = _check_layer(layer, x, tolerance, forward)
         if problem is not None:
-            return f"layer {index} ({type(layer).__name__}): {problem}"
-        x = layer(x)
+            return f"layer {place} ({type(layer).__name__}): {problem}"
+        x = forward(layer, x)
     return None
 
 
-def _check_layer(layer: Layer, x: Value, tolerance: _Tolerance) -> str | None:
+def _check_layer(layer: Layer, x: Value, tolerance: _Tolerance, forward: Forward) -> str | None:
     """Everything gradcheck checks on one layer at input ``x``: None, or what is wrong."""
     original = copy_value(x)
-    output = layer(x)
+    output = forward(layer, x)
     if _changed(x, original):
         return "forward changed its input array in place; compute a new array instead"
+    again = forward(layer, x)
+    if _changed(again, output):
+        return _not_repeatable(output, again)
     weights = _projection(output)
     given = copy_value(weights)
     for parameter in layer.parameters():
@@ -172,39 +239,44 @@ def _check_layer(layer: Layer, x: Value, tolerance: _Tolerance) -> str | None:
     grad_x = _as_gradient(returned, x)
     if isinstance(grad_x, str):
         return grad_x
-
-    def loss(point: Value) -> float:
-        """L = sum(weights * y) at input ``point`` and the current parameters."""
-        return float(np.sum(weights * layer(point)))
-
-    problem = _compare("input x", x, grad_x, loss, tolerance)
+    batch = _Batch(x)
+    problem = _compare(
+        _Gradient("input x", "x", x, grad_x, batch),
+        lambda point: forward(layer, point),
+        weights,
+        tolerance,
+    )
     for name, parameter in layer.named_parameters():
         if problem is not None:
             return problem
         value = copy_value(parameter.value)
 
-        def loss_at(new_value: Value, parameter=parameter) -> float:
-            """L with this parameter set to ``new_value``."""
+        def output_at(new_value: Value, parameter=parameter) -> Any:
+            """The output with this parameter set to ``new_value``."""
             parameter.value = new_value
-            return loss(x)
+            return forward(layer, x)
 
         grad = _as_gradient(parameter.grad, value, f"parameter '{name}'")
         if isinstance(grad, str):
             return grad
-        problem = _compare(f"parameter '{name}'", value, grad, loss_at, tolerance)
+        short = name.rsplit(".", 1)[-1]
+        gradient = _Gradient(f"parameter '{name}'", short, value, grad, batch, parameter=True)
+        problem = _compare(gradient, output_at, weights, tolerance)
         parameter.value = value
-    return problem or _check_accumulates(layer, x, weights, tolerance)
+    return problem or _check_accumulates(layer, x, weights, tolerance, forward)
 
 
-def _check_accumulates(layer: Layer, x: Value, weights: Value, tolerance: _Tolerance) -> str | None:
+def _check_accumulates(
+    layer: Layer, x: Value, weights: Value, tolerance: _Tolerance, forward: Forward
+) -> str | None:
     """Backward twice (each after a forward) must give twice the parameter gradients."""
     parameters = list(layer.named_parameters())
     for _, parameter in parameters:
         parameter.zero_grad()
-    layer(x)
+    forward(layer, x)
     layer.backward(weights)
     once = [copy_value(parameter.grad) for _, parameter in parameters]
-    layer(x)
+    forward(layer, x)
     layer.backward(weights)
     for (name, parameter), first in zip(parameters, once, strict=True):
         twice = np.asarray(parameter.grad, dtype=float)
@@ -222,13 +294,29 @@ def _check_accumulates(layer: Layer, x: Value, weights: Value, tolerance: _Toler
 def _check_loss(loss_fn: Loss, x: Value, target: object, tolerance: _Tolerance) -> str | None:
     """gradcheck for a loss: backward() against finite differences of loss_fn(x, target)."""
     original = copy_value(x)
-    loss_fn(x, target)
+    cost = loss_fn(x, target)
     if _changed(x, original):
         return "forward changed the prediction array in place; compute a new array instead"
+    again = loss_fn(x, target)
+    if _changed(again, cost):
+        return _not_repeatable(cost, again)
     grad = _as_gradient(loss_fn.backward(), x, "prediction")
     if isinstance(grad, str):
         return grad
-    return _compare("prediction", x, grad, lambda point: loss_fn(point, target), tolerance)
+    gradient = _Gradient("prediction", "the prediction", x, grad, _Batch(x))
+    return _compare(gradient, lambda point: loss_fn(point, target), 1.0, tolerance)
+
+
+def _not_repeatable(output: Value, again: Value) -> str:
+    with np.errstate(all="ignore"):
+        difference = float(np.max(np.abs(np.asarray(again) - np.asarray(output))))
+    return (
+        "forward is not repeatable: two calls on the same input gave outputs that differ by "
+        f"up to {difference:.3g}, so finite differences cannot measure its slope. A layer that "
+        "draws random numbers (a Dropout in training mode) must keep its "
+        "numpy.random.Generator as an attribute (self.rng), where gradcheck replays it; or "
+        "check the model after model.eval()"
+    )
 
 
 def _as_gradient(returned: object, like: Value, whose: str = "input") -> Value | str:
@@ -245,12 +333,229 @@ def _as_gradient(returned: object, like: Value, whose: str = "input") -> Value |
         grad = as_value(returned, "the gradient")
     except (TypeError, ValueError):
         return f"{told} {returned!r}, which is not a number or an array of numbers"
-    if shape_of(grad) != shape_of(like):
-        shapes = f"shape {shape_of(grad)}, but the {whose.split()[0]} has shape {shape_of(like)}"
+    got, expected = shape_of(grad), shape_of(like)
+    if got != expected:
+        shapes = f"shape {got}, but the {whose.split()[0]} has shape {expected}"
+        if len(got) == 2 and got == expected[::-1]:
+            shapes += (
+                ": the transposed shape. Check the order of the factors of the matrix product "
+                "that computes it"
+            )
+        elif whose.startswith("parameter") and got[1:] == expected:
+            shapes += " (a batch's gradients must be summed)"
         if whose == "input":
             return f"backward returned a gradient of {shapes}: dC/d(input) must have its shape"
-        return f"the gradient of the {whose} has {shapes} (a batch's gradients must be summed)"
+        return f"the gradient of the {whose} has {shapes}"
     return grad
+
+
+class _Batch:
+    """How many samples, and numbers, a value holds: for "exactly the batch size" messages."""
+
+    def __init__(self, x: Value) -> None:
+        self.samples = x.shape[0] if isinstance(x, np.ndarray) and x.ndim else 1
+        self.numbers = x.size if isinstance(x, np.ndarray) else 1
+
+
+class _Gradient:
+    """One gradient to check: what it is of, its point, what backward computed."""
+
+    def __init__(
+        self,
+        label: str,
+        short: str,
+        point: Value,
+        analytic: Value,
+        batch: _Batch,
+        parameter: bool = False,
+    ) -> None:
+        self.label, self.short, self.point, self.batch = label, short, point, batch
+        self.analytic = np.asarray(analytic, dtype=float)
+        self.parameter = parameter
+
+    def value_at(self, index: tuple[int, ...]) -> str:
+        """``"x = -1.5"``: the value at ``index``, for a message."""
+        value = self.point[index] if isinstance(self.point, np.ndarray) else self.point
+        return f"{self.short} = {float(value):.6g}"
+
+
+def _compare(
+    gradient: _Gradient,
+    output_at: Callable[[Value], Any],
+    weights: Value,
+    tolerance: _Tolerance,
+) -> str | None:
+    """Compare one analytic gradient with central differences around its point.
+
+    ``output_at(point)`` is the layer's output (or the loss) at ``point``;
+    ``weights`` project it onto one number. Returns None if they match,
+    otherwise a sentence describing what is wrong.
+    """
+    point = gradient.point
+    shape = shape_of(point)
+
+    def at(index: tuple[int, ...], step: float) -> Any:
+        """The output with element ``index`` of the point moved by ``step``."""
+        if not isinstance(point, np.ndarray):
+            return output_at(point + step)
+        moved = point.copy()
+        moved[index] += step
+        return output_at(moved)
+
+    def projected(output: Any) -> float:
+        return float(np.sum(weights * output))
+
+    eps = tolerance.eps
+    numeric = np.empty(shape)
+    for index in np.ndindex(shape):
+        numeric[index] = (projected(at(index, eps)) - projected(at(index, -eps))) / (2.0 * eps)
+    analytic = gradient.analytic
+    wrong = [i for i in np.ndindex(shape) if not tolerance.close(analytic[i], numeric[i])]
+    still_wrong = []
+    for index in wrong:
+        found = _closer_look(gradient, index, at, projected, tolerance)
+        if isinstance(found, str):
+            return found
+        if found is not None:  # None: a smooth point near a kink, right after all
+            numeric[index] = found
+            still_wrong.append(index)
+    if not still_wrong:
+        return None
+    return _describe(gradient, numeric, still_wrong, tolerance)
+
+
+def _closer_look(
+    gradient: _Gradient,
+    index: tuple[int, ...],
+    at: Callable[[tuple[int, ...], float], Any],
+    projected: Callable[[Any], float],
+    tolerance: _Tolerance,
+) -> float | str | None:
+    """Look again at one element whose gradient differs: a kink, a point near one, or wrong.
+
+    The output's slope on the left and on the right of the point, along
+    this element, must agree where there is a derivative. If they differ,
+    the step may straddle a kink nearby (ReLU at x = 1e-9): smaller steps
+    then bring them together, and the gradient is compared there.
+
+    Returns:
+        The numeric gradient, where it differs from backward's; None if it
+            matches at a smaller step; or the sentence for a kink.
+    """
+    step = tolerance.eps
+    for _ in range(CLOSER_LOOKS):
+        middle = np.asarray(at(index, 0.0), dtype=float)
+        below = np.asarray(at(index, -step), dtype=float)
+        above = np.asarray(at(index, step), dtype=float)
+        left, right = (middle - below) / step, (above - middle) / step
+        if tolerance.all_close(left, right):
+            numeric = (projected(above) - projected(below)) / (2.0 * step)
+            return None if tolerance.close(gradient.analytic[index], numeric) else numeric
+        step /= 10.0
+    worst = np.unravel_index(int(np.argmax(np.abs(left - right))), left.shape)
+    which = "" if left.ndim == 0 or worst == index else f" (the slope of output {worst})"
+    return (
+        f"{gradient.label}{_where(index)} is at a kink, where the function has no derivative: "
+        f"its slope is {float(left[worst]) + 0.0:.6g} on the left and "
+        f"{float(right[worst]) + 0.0:.6g} on "
+        f"the right{which}, at {gradient.value_at(index)}. Check the layer at a point away "
+        "from the kink"
+    )
+
+
+def _describe(
+    gradient: _Gradient, numeric: np.ndarray, wrong: list[tuple[int, ...]], tolerance: _Tolerance
+) -> str:
+    """What is wrong with a gradient: a known mistake's pattern, or the first wrong element."""
+    analytic, label = gradient.analytic, gradient.label
+    first = wrong[0]
+    both = f"backward gives {_show(analytic[first])}, finite differences {_show(numeric[first])}"
+    values = f"({both}{_where(first, ' at')})"
+    moving = np.abs(numeric) > tolerance.atol  # where the output changes with this value
+    every = " at every element" if numeric.size > 1 else ""
+    if moving.any() and tolerance.all_close(analytic, -numeric):
+        return f"the gradient of {label} has its sign flipped{every} {values}"
+    if moving.any():
+        ratio = float(np.median(analytic[moving] / numeric[moving]))
+        if tolerance.all_close(analytic, ratio * numeric) and (moving.sum() > 1 or _simple(ratio)):
+            times, why = _times(ratio, gradient)
+            return f"the gradient of {label} is {times}{every} {values}{why}"
+    if analytic.ndim == 2 and analytic.shape[0] == analytic.shape[1] > 1:
+        if tolerance.all_close(analytic, numeric.T):
+            return (
+                f"the gradient of {label} is the transpose of the right one {values}: check "
+                "the order of the factors of the matrix product that computes it"
+            )
+    count = f"{len(wrong)} of its {numeric.size} elements" if numeric.size > 1 else "its value"
+    example = f" (first at index {first}, where {gradient.value_at(first)})" if first else ""
+    if not moving[first] and all(not moving[index] for index in wrong):
+        return (
+            f"backward passes on a gradient for {label} where the output does not change with "
+            f"it, at {count}{example}: {both}. A mask is missing, as in ReLU's "
+            "`grad * (x > 0)`, which passes the gradient only where x > 0"
+        )
+    if all(abs(analytic[index]) <= tolerance.atol for index in wrong):
+        return (
+            f"backward gives no gradient for {label} at {count}{example}, where the output "
+            f"does change with it: {both}"
+        )
+    ratios = [analytic[index] / numeric[index] for index in wrong if moving[index]]
+    if len(ratios) == len(wrong) and (len(ratios) > 1 or _simple(ratios[0])):
+        if all(tolerance.close(r, ratios[0]) for r in ratios) and ratios[0] != 0.0:
+            times, why = _times(ratios[0], gradient)
+            return (
+                f"the gradient of {label} is {times} at {count}{example}, and right at the "
+                f"others: {both}{why}"
+            )
+    return (
+        f"the gradient of {label}{_where(first)} differs: analytic (from backward) "
+        f"{float(analytic[first])!r}, numeric (finite differences) {float(numeric[first])!r}"
+    )
+
+
+def _simple(ratio: float) -> bool:
+    """Whether ``ratio`` (or its inverse) is a whole number, 2 or more, up to a sign."""
+    size = abs(ratio)
+    for value in (size, 1.0 / size) if size else ():
+        if value >= 1.5 and abs(value - round(value)) <= 1e-6 * value:
+            return True
+    return False
+
+
+def _times(ratio: float, gradient: _Gradient) -> tuple[str, str]:
+    """``("4 times too small, exactly the batch size (4)", ": a parameter that ...")``.
+
+    The batch size is named only from 3 samples on: with 2, a factor 2 has
+    too many other causes.
+    """
+    size = abs(ratio)
+    factor = size if size >= 1.0 else 1.0 / size
+    shown = f"{round(factor)}" if _simple(ratio) else f"{factor:.4g}"
+    words = f"{shown} times too {'large' if size >= 1.0 else 'small'}"
+    if ratio < 0:
+        words += ", with its sign flipped"
+    batch = gradient.batch
+    for count, what in (
+        (batch.samples, "the batch size"),
+        (batch.numbers, "the number of elements"),
+    ):
+        if count > 2 and abs(factor - count) <= 1e-6 * count:
+            words += f", exactly {what} ({count})"
+            if gradient.parameter and size < 1.0:
+                why = (
+                    "a parameter that every sample shares gets the sum of the samples' "
+                    "gradients, not their mean"
+                )
+            elif size >= 1.0:
+                why = "where the forward takes a mean over them, backward divides by their count"
+            else:
+                why = "a division by their count where none belongs (a mean where a sum belongs)"
+            return words, f": {why}"
+    return words, ""
+
+
+def _where(index: tuple[int, ...], word: str = " at") -> str:
+    return f"{word} index {index}" if index else ""
 
 
 def _changed(value: Value, original: Value) -> bool:
@@ -258,7 +563,9 @@ def _changed(value: Value, original: Value) -> bool:
 
 
 def _show(value: Value) -> str:
-    return repr(float(value)) if np.ndim(value) == 0 else np.array2string(np.asarray(value))
+    if np.ndim(value) == 0:
+        return f"{float(value) + 0.0:.6g}"
+    return np.array2string(np.asarray(value))
 
 
 def _projection(output: Value) -> Value:
@@ -267,46 +574,3 @@ def _projection(output: Value) -> Value:
     size = None if not isinstance(output, np.ndarray) else output.shape
     weights = rng.uniform(0.5, 1.5, size) * rng.choice([-1.0, 1.0], size)
     return float(weights) if size is None else weights
-
-
-def _compare(
-    label: str,
-    point: Value,
-    analytic: Value,
-    loss: Callable[[Value], float],
-    tolerance: _Tolerance,
-) -> str | None:
-    """Compare one analytic gradient with central differences of ``loss`` around ``point``.
-
-    Returns:
-        None if they match, otherwise a sentence describing the first mismatch.
-    """
-    for index in np.ndindex(shape_of(point)):
-
-        def nudged(step: float, index: tuple[int, ...] = index) -> float:
-            """The loss with element ``index`` of ``point`` moved by ``step``."""
-            if not isinstance(point, np.ndarray):
-                return loss(point + step)
-            moved = point.copy()
-            moved[index] += step
-            return loss(moved)
-
-        eps = tolerance.eps
-        numeric = (nudged(eps) - nudged(-eps)) / (2.0 * eps)
-        value = float(analytic[index] if isinstance(analytic, np.ndarray) else analytic)
-        if tolerance.close(value, numeric):
-            continue
-        where = f" at index {index}" if index else ""
-        left = (nudged(0.0) - nudged(-eps)) / eps
-        right = (nudged(eps) - nudged(0.0)) / eps
-        if not tolerance.close(left, right):
-            return (
-                f"{label}{where} is at a kink, where the function has no derivative: its "
-                f"slope is {left:.6g} on the left and {right:.6g} on the right (backward "
-                f"gave {value + 0.0:.6g}). Check the layer at a point away from the kink"
-            )
-        return (
-            f"the gradient of {label}{where} differs: analytic (from backward) "
-            f"{value!r}, numeric (finite differences) {numeric!r}"
-        )
-    return None
