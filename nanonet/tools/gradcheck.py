@@ -65,7 +65,7 @@ class _Replay:
     """
 
     def __init__(self, model: Layer) -> None:
-        generators = model._members(np.random.Generator)
+        generators = model.named_generators()
         self.states = [(g, copy.deepcopy(g.bit_generator.state)) for _, g in generators]
 
     def __call__(self, layer: Layer, x: Value) -> Any:
