@@ -7,7 +7,7 @@ import copy
 import numpy as np
 
 from .._checks import as_count
-from .._format import html_table, text_table
+from .._format import text_table
 from ..layer import Layer
 from ._steps import steps_of
 
@@ -47,29 +47,43 @@ class Summary:
         self.rows, self.input_shape, self.dtype = rows, input_shape, dtype
         self.parameters, self.buffers = parameters, buffers
 
-    def _cells(self) -> list[list[str]]:
-        width = max(len(HEADER[2]), *(len(f"{count:,}") for *_, count in self.rows))
+    def _cells(self, width: int = 0) -> list[list[str]]:
+        """The rows as text: the input, then each layer (counts right-aligned to ``width``)."""
         return [["input", str(self.input_shape), ""]] + [
             [name, str(shape), f"{count:,}".rjust(width)] for name, shape, count in self.rows
         ]
 
     def _totals(self) -> list[str]:
-        size = self.parameters * self.dtype.itemsize / 1024
-        lines = [f"parameters: {self.parameters:,} ({size:,.1f} KiB in {self.dtype})"]
+        kib = self.parameters * self.dtype.itemsize / 1024
+        size = f"{kib:.1f} KiB" if kib < 1024 else f"{kib / 1024:.1f} MiB"
+        lines = [f"parameters: {self.parameters:,} ({size} in {self.dtype})"]
         if self.buffers:
             lines.append(f"buffers (state that is not trained): {self.buffers:,} numbers")
         return lines
 
     def __str__(self) -> str:
-        return "\n".join([text_table(HEADER, self._cells()), *self._totals()])
+        width = max(len(HEADER[2]), *(len(f"{count:,}") for *_, count in self.rows))
+        return "\n".join([text_table(HEADER, self._cells(width)), *self._totals()])
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
         import html
 
+        def row(cells: list[str], tag: str = "td") -> str:
+            aligns = ("left", "left", "right")
+            return (
+                "<tr>"
+                + "".join(
+                    f'<{tag} style="text-align: {align}">{html.escape(cell)}</{tag}>'
+                    for cell, align in zip(cells, aligns, strict=True)
+                )
+                + "</tr>"
+            )
+
+        body = "".join(row(cells) for cells in self._cells())
         totals = "".join(f"<p>{html.escape(line)}</p>" for line in self._totals())
-        return html_table(HEADER, self._cells()) + totals
+        return f"<table><thead>{row(HEADER, 'th')}</thead><tbody>{body}</tbody></table>{totals}"
 
 
 def summary(model: Layer, input_shape: tuple[int, ...]) -> Summary:
@@ -122,14 +136,12 @@ def summary(model: Layer, input_shape: tuple[int, ...]) -> Summary:
     shape = tuple(as_count(size, "each size in input_shape") for size in input_shape)
     work = copy.deepcopy(model).eval()  # the model itself is not touched
     x = np.zeros(shape, work.dtype)
+    steps = steps_of(work)  # a Sequential's layers, or the model itself
+    named = [(f"{i}: {type(step).__name__}", step) for i, step in enumerate(steps)]
+    if steps == [work]:
+        named = [(type(work).__name__, work)]
     rows = []
-    steps = steps_of(work)
-    names = (
-        [f"{i}: {type(s).__name__}" for i, s in enumerate(steps)]
-        if steps[0] is not work
-        else [type(work).__name__]
-    )
-    for name, layer in zip(names, steps, strict=True):
+    for name, layer in named:
         x = layer(x)
         count = sum(np.size(p.value) for p in layer.parameters())
         rows.append((name, np.shape(x), int(count)))
