@@ -80,7 +80,9 @@ def test_image_windows_and_add_windows_are_each_others_reverse():
 
 
 def test_conv2d_reprs_and_initialisation_follow_pytorch():
-    assert repr(Conv2d(1, 8, 3, rng=0)) == "Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1))"
+    assert repr(Conv2d(1, 8, 3, rng=0)) == (
+        "Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(0, 0), bias=True)"
+    )
     assert repr(Conv2d(3, 4, (1, 2), stride=2, padding=(0, 1), bias=False, rng=0)) == (
         "Conv2d(3, 4, kernel_size=(1, 2), stride=(2, 2), padding=(0, 1), bias=False)"
     )

@@ -71,19 +71,10 @@ class BatchNorm1d(Layer):
         [0.2 2. ] [ 1.1 20.9]
     """
 
-    __slots__ = (
-        "weight",
-        "bias",
-        "running_mean",
-        "running_var",
-        "x_hat",
-        "std",
-        "batch_statistics",
-    )
+    __slots__ = ("weight", "bias", "running_mean", "running_var", "x_hat", "std", "batch_stats")
     buffers = ("running_mean", "running_var")
-    axes: tuple[int, ...] = (0,)  # what each feature's statistics are taken over: the samples
-    per_feature: tuple[int, ...] = (-1,)  # the shape that lines a (C,) array up with axis 1
-    input_shape = "(N, C)"
+    axes: tuple[int, ...] = (0,)  # each feature's statistics are taken over the samples
+    per_feature: tuple[int, ...] = (-1,)  # reshapes a (C,) array to line up with axis 1 of x
 
     def __init__(
         self,
@@ -94,8 +85,10 @@ class BatchNorm1d(Layer):
         dtype: Any = np.float64,
     ) -> None:
         num_features = as_count(num_features, "num_features")
-        self.eps = as_positive_number(eps, "eps")
-        self.momentum = as_real_number(momentum, "momentum")
+        self.eps, self.momentum = (
+            as_positive_number(eps, "eps"),
+            as_real_number(momentum, "momentum"),
+        )
         if not 0.0 <= self.momentum <= 1.0:
             raise ValueError(f"momentum must be in [0, 1], got {momentum}")
         self.weight = Parameter(np.ones(num_features), dtype)
@@ -109,15 +102,12 @@ class BatchNorm1d(Layer):
         x = super().check_input(x)
         features, shape = len(self.running_mean), np.shape(x)
         if len(shape) != len(self.axes) + 1 or shape[1] != features:
-            raise ValueError(
-                f"{self!r} takes an array of shape {self.input_shape} with C = {features}, "
-                f"got shape {shape}"
-            )
+            dims = "(N, C)" if len(self.axes) == 1 else "(N, C, H, W)"
+            raise ValueError(f"{self!r} takes an array {dims} with C = {features}, got {shape}")
         if self.training and np.size(x) <= features:
             raise ValueError(
-                f"{type(self).__name__} in training mode needs more than one number per feature "
-                f"to take a mean and a variance over (a batch of 2 samples or more), got shape "
-                f"{shape}; call model.eval() to use the running statistics instead"
+                f"{type(self).__name__} in training mode needs more than one number per feature, "
+                f"got shape {shape}; model.eval() uses the running statistics instead"
             )
         return x
 
@@ -126,24 +116,22 @@ class BatchNorm1d(Layer):
         if self.training:
             mean, var = x.mean(axis=self.axes), x.var(axis=self.axes)
             n = x.size // mean.size  # the numbers each feature's statistics are taken over
-            unbiased = n / (n - 1)  # (one number per feature: 1 / 0, and check_input says why)
-            m = self.momentum
+            unbiased, m = n / (n - 1), self.momentum  # (n = 1: check_input says why)
             self.running_mean = (1 - m) * self.running_mean + m * mean
             self.running_var = (1 - m) * self.running_var + m * var * unbiased
         else:
             mean, var = self.running_mean, self.running_var
-        self.batch_statistics = self.training
-        self.std = np.sqrt(var + self.eps).reshape(self.per_feature)
-        self.x_hat = (x - mean.reshape(self.per_feature)) / self.std
-        weight, bias = self.weight.value.reshape(self.per_feature), self.bias.value
-        return weight * self.x_hat + bias.reshape(self.per_feature)
+        self.batch_stats, shape = self.training, self.per_feature
+        self.std = np.sqrt(var + self.eps).reshape(shape)
+        self.x_hat = (x - mean.reshape(shape)) / self.std
+        return self.weight.value.reshape(shape) * self.x_hat + self.bias.value.reshape(shape)
 
     def backward(self, grad: np.ndarray) -> np.ndarray:  # type: ignore[override]
         """Add dC/d(weight) and dC/d(bias); return dC/dx, through the batch's mean and variance."""
         self.weight.grad += (grad * self.x_hat).sum(axis=self.axes)
         self.bias.grad += grad.sum(axis=self.axes)
         g = grad * self.weight.value.reshape(self.per_feature) / self.std
-        if self.batch_statistics:  # the mean and the variance depend on x too
+        if self.batch_stats:  # then the mean and the variance depend on x too
             mean_g = g.mean(axis=self.axes, keepdims=True)
             g = g - mean_g - self.x_hat * (g * self.x_hat).mean(axis=self.axes, keepdims=True)
         return g
@@ -170,4 +158,3 @@ class BatchNorm2d(BatchNorm1d):
 
     axes = (0, 2, 3)  # each channel's statistics: over the samples and the pixels
     per_feature = (-1, 1, 1)
-    input_shape = "(N, C, H, W)"

@@ -69,7 +69,7 @@ class Conv2d(Layer):
     Examples:
         >>> layer = Conv2d(1, 4, 3, padding=1, rng=0)
         >>> layer
-        Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
+        Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), bias=True)
         >>> layer(np.ones((2, 1, 8, 8))).shape       # two 8x8 grey images
         (2, 4, 8, 8)
         >>> Conv2d(1, 4, 3, stride=2, rng=0)(np.ones((2, 1, 8, 8))).shape
@@ -90,45 +90,33 @@ class Conv2d(Layer):
         rng: object = None,
         dtype: Any = np.float64,
     ) -> None:
-        in_channels = as_count(in_channels, "in_channels")
-        out_channels = as_count(out_channels, "out_channels")
         kh, kw = as_pair(kernel_size, "kernel_size")
-        self.stride = as_pair(stride, "stride")
-        self.padding = as_pair(padding, "padding", minimum=0)
+        in_channels = as_count(in_channels, "in_channels")
+        shape = (as_count(out_channels, "out_channels"), in_channels, kh, kw)
+        self.stride, self.padding = as_pair(stride, "stride"), as_pair(padding, "padding", 0)
         if not isinstance(bias, bool):
             raise TypeError(f"bias must be True or False, got {type(bias).__name__}")
-        generator = as_generator(rng)
         bound = 1.0 / math.sqrt(in_channels * kh * kw)  # 1/sqrt(fan_in), as PyTorch
-        shape = (out_channels, in_channels, kh, kw)
+        generator = as_generator(rng)
         self.weight = Parameter(generator.uniform(-bound, bound, shape), dtype)
-        self.bias = (
-            Parameter(generator.uniform(-bound, bound, out_channels), dtype) if bias else None
-        )
+        self.bias = Parameter(generator.uniform(-bound, bound, shape[0]), dtype) if bias else None
         self.dtype = self.weight.dtype
 
     def check_input(self, x: object) -> Value:
         """Check that ``x`` is a batch of images ``(N, in_channels, H, W)`` the filter fits in."""
         x = super().check_input(x)
-        _, channels, kh, kw = self.weight.shape
-        (ph, pw), shape = self.padding, np.shape(x)
-        if (
-            len(shape) != 4
-            or shape[1] != channels
-            or shape[2] + 2 * ph < kh
-            or shape[3] + 2 * pw < kw
-        ):
+        (ph, pw), (_, c, kh, kw), shape = self.padding, self.weight.shape, np.shape(x)
+        if len(shape) != 4 or shape[1] != c or shape[2] + 2 * ph < kh or shape[3] + 2 * pw < kw:
             raise ValueError(
-                f"{self!r} takes a batch of images of {channels} channels, of at least "
-                f"{kh - 2 * ph}x{kw - 2 * pw} pixels: an array of shape (N, {channels}, H, W), "
-                f"got shape {shape}"
+                f"{self!r} takes a batch of images of {c} channels, of at least {kh - 2 * ph}x"
+                f"{kw - 2 * pw} pixels: an array of shape (N, {c}, H, W), got shape {shape}"
             )
         return x
 
     def forward(self, x: np.ndarray) -> np.ndarray:  # type: ignore[override]
         """im2col, then ``W @ columns + b``; keep the columns: they are in dC/dW."""
-        if any(self.padding):
-            ph, pw = self.padding
-            x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+        ph, pw = self.padding
+        x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else x
         self.padded_shape = x.shape
         windows = image_windows(x, self.weight.shape[2:], self.stride)  # (kh, kw, N, C, OH, OW)
         kh, kw, n, c, oh, ow = windows.shape
@@ -141,38 +129,35 @@ class Conv2d(Layer):
 
     def backward(self, grad: np.ndarray) -> np.ndarray:  # type: ignore[override]
         """Dense's three products on the columns, then col2im: dC/dx, the windows added up."""
-        n, out_channels, oh, ow = grad.shape
+        (n, out_channels, oh, ow), (_, c, kh, kw) = grad.shape, self.weight.shape
         grad = grad.transpose(1, 0, 2, 3).reshape(out_channels, -1)  # laid out as W @ columns
         weight = self.weight.value.reshape(out_channels, -1)
         self.weight.grad += (grad @ self.columns.T).reshape(self.weight.shape)
         if self.bias is not None:
             self.bias.grad += grad.sum(axis=1)
-        _, c, kh, kw = self.weight.shape
-        column_grads = (weight.T @ grad).reshape(c, kh, kw, n, oh, ow)
-        x_grad = add_windows(
-            column_grads.transpose(1, 2, 3, 0, 4, 5), self.padded_shape, self.stride
-        )
+        window_grads = (weight.T @ grad).reshape(c, kh, kw, n, oh, ow).transpose(1, 2, 3, 0, 4, 5)
+        x_grad = add_windows(window_grads, self.padded_shape, self.stride)
         (ph, pw), (h, w) = self.padding, self.padded_shape[2:]
         return x_grad[:, :, ph : h - ph, pw : w - pw]  # the padding's gradients dropped
 
     def extra_repr(self) -> str:
         out_channels, in_channels, kh, kw = self.weight.shape
-        padding = f", padding={self.padding}" if any(self.padding) else ""
-        bias = "" if self.bias is not None else ", bias=False"
-        kernel = f"kernel_size={(kh, kw)}, stride={self.stride}"
-        return f"{in_channels}, {out_channels}, {kernel}{padding}{bias}"
+        return (
+            f"{in_channels}, {out_channels}, kernel_size={(kh, kw)}, stride={self.stride}, "
+            f"padding={self.padding}, bias={self.bias is not None}"
+        )
 
 
-def image_windows(x: np.ndarray, size: tuple[int, ...], stride: tuple[int, int]) -> np.ndarray:
+def image_windows(x: np.ndarray, size: tuple, stride: tuple[int, int]) -> np.ndarray:
     """The windows of ``size`` (kh, kw) in images ``x`` (N, C, H, W), ``stride`` apart.
 
     Returns:
-        A view of ``x`` (nothing is copied) of shape ``(kh, kw, N, C, OH,
-        OW)``: ``[i, j]`` holds pixel (i, j) of every window, so
-        ``[:, :, n, c, r, s]`` is the window whose top-left pixel is
-        ``x[n, c, r * stride[0], s * stride[1]]``. (Laid out so, each
-        pixel of the windows is a whole array: numpy works on large arrays
-        faster than on many small ones.)
+        A view of ``x`` (nothing is copied) of shape ``(kh, kw, N, C,
+            OH, OW)``: ``[i, j]`` holds pixel (i, j) of every window, so
+            ``[:, :, n, c, r, s]`` is the window whose top-left pixel is
+            ``x[n, c, r * stride[0], s * stride[1]]``. (Laid out so, each
+            pixel of the windows is a whole array: numpy works on large
+            arrays faster than on many small ones.)
 
     Examples:
         >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
@@ -184,9 +169,7 @@ def image_windows(x: np.ndarray, size: tuple[int, ...], stride: tuple[int, int])
     return windows.transpose(4, 5, 0, 1, 2, 3)
 
 
-def add_windows(
-    window_grads: np.ndarray, shape: tuple[int, ...], stride: tuple[int, int]
-) -> np.ndarray:
+def add_windows(window_grads: np.ndarray, shape: tuple, stride: tuple[int, int]) -> np.ndarray:
     """The reverse of `image_windows` (col2im): each window's numbers added back where it was.
 
     Args:
@@ -197,10 +180,9 @@ def add_windows(
 
     Returns:
         A new array of ``shape``: each pixel holds the sum of what the
-        windows that contain it hold for it (0 if none does).
+            windows that contain it hold for it (0 if none does).
     """
-    kh, kw, _, _, oh, ow = window_grads.shape
-    sh, sw = stride
+    (kh, kw, _, _, oh, ow), (sh, sw) = window_grads.shape, stride
     grad = np.zeros(shape, window_grads.dtype)
     for i in range(kh):  # pixel (i, j) of every window at once
         for j in range(kw):

@@ -53,7 +53,7 @@ class Dropout(Layer):
     """
 
     __slots__ = ("p", "rng", "mask", "scale")
-    mask: Value | bool
+    mask: Value  # (a bool array, or True in evaluation)
 
     def __init__(self, p: float = 0.5, *, rng: object = None) -> None:
         self.p = as_real_number(p, "p")
@@ -63,11 +63,10 @@ class Dropout(Layer):
 
     def forward(self, x: Value) -> Value:
         """Return ``x * mask / (1 - p)`` in training, with a new random mask; else ``x``."""
-        if self.training:
-            self.mask = self.rng.random(np.shape(x)) >= self.p  # True with probability 1 - p
-            self.scale = 1.0 / (1.0 - self.p)
-        else:
-            self.mask, self.scale = True, 1.0  # evaluation: every input, as it is
+        if self.training:  # each input kept with probability 1 - p, and scaled up
+            self.mask, self.scale = self.rng.random(np.shape(x)) >= self.p, 1.0 / (1.0 - self.p)
+        else:  # evaluation: every input, as it is
+            self.mask, self.scale = True, 1.0
         return x * self.mask * self.scale
 
     def backward(self, grad: Value) -> Value:

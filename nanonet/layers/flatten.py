@@ -35,8 +35,7 @@ class Flatten(Layer):
         x = super().check_input(x)
         if np.ndim(x) < 2:
             raise ValueError(
-                f"Flatten takes a batch, an array of shape (N, ...) with at least 2 dimensions, "
-                f"got shape {np.shape(x)}"
+                f"Flatten takes a batch (N, ...) of 2 or more dimensions, got shape {np.shape(x)}"
             )
         return x
 

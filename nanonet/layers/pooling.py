@@ -47,9 +47,7 @@ class MaxPool2d(Layer):
 
     __slots__ = ("kernel_size", "stride", "x_shape", "argmax")
 
-    def __init__(
-        self, kernel_size: int | tuple[int, int], stride: int | tuple[int, int] | None = None
-    ) -> None:
+    def __init__(self, kernel_size: int | tuple[int, int], stride: object = None) -> None:
         self.kernel_size = as_pair(kernel_size, "kernel_size")
         self.stride = self.kernel_size if stride is None else as_pair(stride, "stride")
 

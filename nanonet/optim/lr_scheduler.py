@@ -59,9 +59,7 @@ class LRScheduler:
             raise TypeError(
                 f"{type(self).__name__} needs an Optimizer, got {type(optimizer).__name__}"
             )
-        self.optimizer = optimizer
-        self.base_lr = optimizer.lr
-        self.last_epoch = 0
+        self.optimizer, self.base_lr, self.last_epoch = optimizer, optimizer.lr, 0
 
     def get_lr(self) -> float:
         """Return the learning rate of epoch ``last_epoch``."""
@@ -88,18 +86,17 @@ class LRScheduler:
                 a number.
             ValueError: If its names are not this schedule's.
         """
-        own = self.state_dict()
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
-        if set(state_dict) != set(own):
+        if set(state_dict) != set(self.state_dict()):
             raise ValueError(
                 f"cannot load this state into {type(self).__name__}: it has the names "
-                f"{sorted(state_dict)}, this schedule {sorted(own)}"
+                f"{sorted(state_dict)}, this schedule {sorted(self.state_dict())}"
             )
-        for name, value in state_dict.items():
+        for name, value in state_dict.items():  # numbers, and a count of epochs
             as_real_number(value, f"{type(self).__name__}'s {name!r}")
+        as_count(state_dict["last_epoch"], "last_epoch", minimum=0)
         vars(self).update(state_dict)
-        self.last_epoch = as_count(self.last_epoch, "last_epoch", minimum=0)
 
 
 class StepLR(LRScheduler):
