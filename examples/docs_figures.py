@@ -163,6 +163,65 @@ def digits_misclassified_figure(theme: str = "light"):
     return fig
 
 
+def _loss_curves(ax, theme: str, curves: dict[str, np.ndarray], log: bool = True) -> None:
+    """Losses per epoch, labelled, in the theme's colours: on a log scale, or zoomed in."""
+    for (label, values), style in zip(curves.items(), ["-", "-", "--", ":"], strict=False):
+        ax.plot(np.arange(1, len(values) + 1), values, style, label=label, linewidth=2)
+    if log:
+        ax.set_yscale("log")
+    else:  # the lowest part, where the curves differ (the first epochs are above the top)
+        low = min(float(np.min(values)) for values in curves.values())
+        ax.set_ylim(0.9 * low, 1.5 * low)
+    ax.tick_params(which="both", colors=THEMES[theme]["text"])  # log scales' minor labels too
+    ax.set_xlabel("epoch", fontsize=11)
+    ax.set_ylabel("loss (log scale)" if log else "validation loss", fontsize=11)
+    _legend(ax, theme, loc="upper right")
+
+
+def overfitting_figure(theme: str = "light"):
+    """The training and the validation loss of the network without regularisation."""
+    _, train, val = _example("regularisation").runs()["no regularisation"]
+    fig, ax = _axes(theme)
+    best = int(np.argmin(val.loss))
+    ax.plot([best + 1], [val.loss[best]], "o", color=THEMES[theme]["lines"][1])
+    _loss_curves(ax, theme, {"training": train.loss, "validation": val.loss})
+    ax.annotate(f"lowest, epoch {best + 1}", (best + 1, val.loss[best]), (best - 8, 0.12),
+                color=THEMES[theme]["text"], fontsize=10)  # fmt: skip
+    return fig
+
+
+def _validation_figure(theme: str, name: str):
+    """The validation loss without regularisation and with ``name``, zoomed in."""
+    runs = _example("regularisation").runs()
+    fig, ax = _axes(theme)
+    curves = {"no regularisation": runs["no regularisation"][2].loss, name: runs[name][2].loss}
+    _loss_curves(ax, theme, curves, log=False)
+    return fig
+
+
+def weight_decay_figure(theme: str = "light"):
+    """The validation loss with and without weight decay."""
+    return _validation_figure(theme, "weight decay")
+
+
+def dropout_figure(theme: str = "light"):
+    """The validation loss with and without dropout."""
+    return _validation_figure(theme, "dropout")
+
+
+def early_stopping_figure(theme: str = "light"):
+    """The validation loss without regularisation: its lowest epoch, and where patience ends."""
+    val = _example("regularisation").runs()["no regularisation"][2].loss
+    best = int(np.argmin(val)) + 1
+    fig, ax = _axes(theme)
+    text = THEMES[theme]["text"]
+    ax.axvline(best, color=text, linestyle="--", linewidth=1.2, label=f"lowest: epoch {best}")
+    ax.axvline(best + 10, color=text, linestyle=":", linewidth=1.2,
+               label=f"stopped: epoch {best + 10} (patience 10)")  # fmt: skip
+    _loss_curves(ax, theme, {"validation, no regularisation": val}, log=False)
+    return fig
+
+
 FIGURES: dict[str, Callable] = {
     "two_node": two_node_figure,
     "two_node_cost": two_node_cost_figure,
@@ -170,6 +229,10 @@ FIGURES: dict[str, Callable] = {
     "batch_loss": batch_loss_figure,
     "moons_boundary": moons_boundary_figure,
     "digits_misclassified": digits_misclassified_figure,
+    "overfitting": overfitting_figure,
+    "weight_decay": weight_decay_figure,
+    "dropout": dropout_figure,
+    "early_stopping": early_stopping_figure,
 }
 
 
