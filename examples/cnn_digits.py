@@ -40,7 +40,7 @@ from nanonet.datasets import load_digits
 
 # --8<-- [start:data]
 def digit_images():
-    """The digits as images (N, 1, 8, 8), pixels in [0, 1]: 1,437 to train on, 360 to test on."""
+    """The digits as images (N, 1, 8, 8), pixels in [0, 1]: 1,437 to train on, 360 to test."""
     x, y = load_digits()
     images = (x / 16.0).reshape(-1, 1, 8, 8)  # one channel: grey
     return train_test_split(images, y, 360 / len(x), rng=0)
@@ -96,7 +96,7 @@ def train(epochs=12, lr=0.003, batch_size=32, seed=0):
 
 # --8<-- [start:small]
 def train_small_cnn(epochs=10, seed=0):
-    """8 filters of 3x3, ReLU, 2x2 max pooling and a Dense layer: the docs page's CNN."""
+    """8 filters of 3x3, ReLU, 2x2 max pooling, a Dense layer: the docs page's CNN."""
     x_train, x_test, y_train, y_test = digit_images()
     rng = np.random.default_rng(seed)
     model = Sequential(

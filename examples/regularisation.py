@@ -32,9 +32,10 @@ from nanonet.datasets import load_digits
 
 # --8<-- [start:data]
 def small_digits(n_train=100, n_val=500):
-    """100 digits to train on, and 500 others to validate on: (x_train, y_train, x_val, y_val)."""
+    """100 digits to train on, 500 others to validate on: x_train, y_train, x_val, y_val."""
     x, y = load_digits()
-    x_rest, x_train, y_rest, y_train = train_test_split(x / 16.0, y, n_train / len(x), rng=0)
+    split = train_test_split(x / 16.0, y, n_train / len(x), rng=0)
+    x_rest, x_train, y_rest, y_train = split  # the small part is the training set
     return x_train, y_train, x_rest[:n_val], y_rest[:n_val]
 
 
@@ -43,7 +44,7 @@ def small_digits(n_train=100, n_val=500):
 
 # --8<-- [start:model]
 def build_model(dropout=0.0, seed=0):
-    """64 pixels, 256 hidden ReLU units (dropped with probability `dropout`), 10 scores."""
+    """64 pixels, 256 hidden ReLU units (dropped with probability `dropout`), 10 out."""
     rng = np.random.default_rng(seed)
     hidden = [Dense(64, 256, rng=rng), ReLU()]
     if dropout:
@@ -80,8 +81,9 @@ def evaluate(model, data):
 
 # --8<-- [start:fit]
 def fit(model, optimizer, data, epochs=100):
-    """Train for `epochs`; return two Histories: the training and the validation loss."""
-    train_history, val_history = History(model, names=[]), History(model, names=[])
+    """Train for `epochs`; return two Histories: the training and validation loss."""
+    train_history = History(model, names=[])  # names=[]: the loss only
+    val_history = History(model, names=[])
     rng = np.random.default_rng(1)  # the order of the batches
     for epoch in range(epochs):
         train_epoch(model, optimizer, data, rng)
@@ -91,12 +93,21 @@ def fit(model, optimizer, data, epochs=100):
     return train_history, val_history
 
 
+def report(model, val_history, data):
+    """Print the lowest validation loss and its epoch, the last, and the accuracy."""
+    _, _, x_val, y_val = data
+    best, losses = np.argmin(val_history.loss), val_history.loss
+    print(f"validation loss: {losses[best]:.3f} at its lowest (epoch {best + 1}), "
+          f"{losses[-1]:.3f} after {len(losses)}")  # fmt: skip
+    print(f"validation accuracy {accuracy(model(x_val), y_val):.1%}")
+
+
 # --8<-- [end:fit]
 
 
 # --8<-- [start:early]
 def fit_with_early_stopping(model, optimizer, data, patience=10, max_epochs=300):
-    """Train until the validation loss has not improved for `patience` epochs; keep the best."""
+    """Train until `patience` epochs in a row bring no better validation loss."""
     rng = np.random.default_rng(1)
     best_loss, best_state, waited = math.inf, None, 0
     for epoch in range(max_epochs):

@@ -16,7 +16,7 @@ from nanonet import Layer, gradcheck
 
 # --8<-- [start:center]
 class Center(Layer):
-    """Subtract each feature's mean: the batch's in training, a running mean in evaluation.
+    """Subtract each feature's mean: the batch's in training, a running one in eval mode.
 
     The running mean is state, saved with the weights but never trained: a
     buffer. Its name goes in the class attribute ``buffers``, and nanonet's
@@ -33,7 +33,8 @@ class Center(Layer):
         if not self.training:  # evaluation: the running mean, a constant
             return x - self.running_mean
         mean = x.mean(axis=0)
-        self.running_mean = (1 - self.momentum) * self.running_mean + self.momentum * mean
+        m = self.momentum
+        self.running_mean = (1 - m) * self.running_mean + m * mean
         return x - mean
 
     def backward(self, grad):
@@ -47,7 +48,7 @@ class Center(Layer):
 
 # --8<-- [start:noise]
 class GaussianNoise(Layer):
-    """Add normal noise of standard deviation ``std`` in training: a regulariser, like dropout.
+    """Add normal noise (standard deviation ``std``) in training: a regulariser.
 
     The layer keeps its numpy Generator as an attribute: save() finds it there
     and saves its state, so a resumed run draws the noise the uninterrupted
