@@ -26,6 +26,19 @@ script a few times to see how the medians themselves move.
     step written by hand in numpy (Adam updating in place) and against
     PyTorch (float64, one thread).
 
+(d) A small convolutional network for the digits, conv 8@3x3 - ReLU -
+    maxpool 2 - Dense - 10, CrossEntropyLoss and Adam, one training step on
+    a batch of 32 8x8 images (float64): nanonet against PyTorch (float64).
+(e) A 784-256-10 network with ReLU, CrossEntropyLoss and Adam, one training
+    step on a batch of 64 (random MNIST-sized inputs) in float32: nanonet
+    (``model.to(np.float32)``) against PyTorch (float32).
+    (d) and (e) run in a child process on one core: BLAS (numpy's and
+    PyTorch's) limited to one thread, so that both sides do the same work
+    the same way; BLAS's threads, on a machine with other work, stall.
+    Adam's arrays in (e) are large (800 KB each), so its temporaries cost
+    page faults under glibc's default allocator, as in (b): (e) is run in
+    a second child process with the warm allocator too, as (e').
+
 Optional rows, when the packages are installed (they are not nanonet
 dependencies; python -m pip install -e ".[bench]" installs both): micrograd
 (with a sigmoid op added the micrograd way) and PyTorch (autograd on scalar
@@ -41,7 +54,7 @@ parameters' size; and the time of ``import nanonet`` against
 ``import numpy``, each in a fresh interpreter. Reductions use einsum rather
 than BLAS (np.dot), whose threads stall when the other core is busy.
 
-Run:  python examples/benchmark.py            (about 20 seconds)
+Run:  python examples/benchmark.py            (about 40 seconds)
       python examples/benchmark.py --quick    (a few seconds; a smoke test)
 """
 
@@ -490,6 +503,143 @@ def adam_peak_memory(data: list) -> float:
 
 
 # ---------------------------------------------------------------------------
+# (d) A small CNN for the digits, float64; (e) a 784-256-10 network, float32
+# ---------------------------------------------------------------------------
+
+TORCH_REF = "PyTorch, 1 thread"
+MLP32_SIZES, MLP32_BATCH = (784, 256, 10), 64
+
+
+def cnn_data() -> list[tuple[np.ndarray, np.ndarray]]:
+    """The digits as images (N, 1, 8, 8) in batches of 32: each step takes the next batch."""
+    return [(x.reshape(-1, 1, 8, 8), y) for x, y in mlp_data()]
+
+
+def mlp32_data() -> list[tuple[np.ndarray, np.ndarray]]:
+    """Ten batches of 64 random MNIST-sized inputs in [0, 1), float32, and random labels."""
+    rng = np.random.default_rng(0)
+    return [
+        (rng.random((MLP32_BATCH, MLP32_SIZES[0]), dtype=np.float32), rng.integers(0, 10, 64))
+        for _ in range(10)
+    ]
+
+
+def cnn_models(torch) -> tuple[Sequential, object]:
+    """The CNN of (d) in nanonet and, if ``torch`` is given, in PyTorch, with the same weights."""
+    from nanonet import Conv2d, Dense, Flatten, MaxPool2d, ReLU
+
+    model = Sequential(
+        Conv2d(1, 8, 3, rng=1), ReLU(), MaxPool2d(2), Flatten(), Dense(72, 10, rng=2)
+    )
+    if torch is None:
+        return model, None
+    nn = torch.nn
+    reference = nn.Sequential(
+        nn.Conv2d(1, 8, 3, dtype=torch.float64),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(72, 10, dtype=torch.float64),
+    )
+    return model, same_weights(torch, model, reference)
+
+
+def mlp32_models(torch) -> tuple[Sequential, object]:
+    """The network of (e) in nanonet (float32) and, if ``torch`` is given, in PyTorch."""
+    from nanonet import Dense, ReLU
+
+    first, second = Dense(*MLP32_SIZES[:2], rng=1), Dense(*MLP32_SIZES[1:], rng=2)
+    model = Sequential(first, ReLU(), second).to(np.float32)
+    if torch is None:
+        return model, None
+    nn = torch.nn  # float32 is PyTorch's default
+    reference = nn.Sequential(nn.Linear(*MLP32_SIZES[:2]), nn.ReLU(), nn.Linear(*MLP32_SIZES[1:]))
+    return model, same_weights(torch, model, reference)
+
+
+def same_weights(torch, model: Sequential, reference):
+    """``reference`` (a torch model) with ``model``'s weights, layer by layer."""
+    with torch.no_grad():
+        for ours, theirs in zip(model.parameters(), reference.parameters(), strict=True):
+            theirs.copy_(torch.from_numpy(ours.value))
+    return reference
+
+
+def nanonet_step(model: Sequential, data: list) -> Callable[[], float]:
+    """One training step with Adam and CrossEntropyLoss, on the next batch of ``data``."""
+    from nanonet import Adam, CrossEntropyLoss
+
+    loss_fn, optimizer = CrossEntropyLoss(), Adam(model.parameters(), lr=ADAM_LR)
+    count = [0]
+
+    def step():
+        x, y = data[count[0] % len(data)]
+        count[0] += 1
+        loss = loss_fn(model(x), y)
+        optimizer.zero_grad()
+        model.backward(loss_fn.backward())
+        optimizer.step()
+        return loss
+
+    return step
+
+
+def torch_step(torch, model, data: list) -> Callable[[], float]:
+    """The same step in PyTorch."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=ADAM_LR)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in data]
+    count = [0]
+
+    def step():
+        x, y = batches[count[0] % len(batches)]
+        count[0] += 1
+        loss = loss_fn(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return step
+
+
+def one_core_implementations(models: Callable, data: list) -> dict[str, Callable[[], float]]:
+    """nanonet's step and, where PyTorch is installed, PyTorch's on one thread."""
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        torch = None
+    model, reference = models(torch)
+    impls = {"nanonet": nanonet_step(model, data)}
+    if reference is not None:
+        impls[TORCH_REF] = torch_step(torch, reference, data)
+    return impls
+
+
+def one_core_sections(quick: bool, warm: bool) -> None:
+    """(d) and (e), or (e') with the warm allocator: the child processes on one core."""
+    sections = [
+        ("(d) A small CNN, conv 8@3x3 - ReLU - maxpool 2 - Dense - 10, CrossEntropyLoss, Adam: "
+         "one step on a batch of 32 8x8 images, float64", cnn_models, cnn_data()),
+        ("(e) A 784-256-10 network, ReLU, CrossEntropyLoss, Adam: one step on a batch of 64, "
+         "float32", mlp32_models, mlp32_data()),
+    ]  # fmt: skip
+    if warm:
+        sections = [("(e') The same, with a warm allocator", mlp32_models, mlp32_data())]
+    for title, models, data in sections:
+        steps = 3 if quick else 20
+        impls = one_core_implementations(models, data)
+        reference = TORCH_REF if TORCH_REF in impls else "nanonet"
+        results = measure({n: repeated(s, steps) for n, s in impls.items()}, reference,
+                          3 if quick else 21)  # fmt: skip
+        print(f"\n{title}, one core\n")
+        rows = [[name, r.time(1e6 / steps, 1), r.ratio()] for name, r in results.items()]
+        print(table(["implementation", "µs per step", f"× {reference}"], rows))
+
+
+# ---------------------------------------------------------------------------
 # Measuring
 # ---------------------------------------------------------------------------
 
@@ -589,6 +739,22 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 # Keep freed memory in the process: no page faults for large temporaries (glibc).
 WARM_ALLOCATOR = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "1073741824"}
+# BLAS on one thread, numpy's (OpenBLAS) and PyTorch's (MKL, OpenMP): one core for both.
+ONE_CORE = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def cpu_model() -> str:
+    """The CPU, as lscpu names it (or platform's name for it, where there is no lscpu)."""
+    try:
+        output = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        import platform
+
+        return platform.processor() or "unknown CPU"
+    names = [line.split(":", 1)[1].strip() for line in output.splitlines() if "Model name" in line]
+    return f"{names[0] if names else 'unknown CPU'}, {os.cpu_count()} cores"
+
+
 CHAPTER, NUMPY_REF, MLP_REF = (
     "the chapter's loop, verbatim (numpy exp on scalars)",
     "straightforward numpy",
@@ -626,7 +792,12 @@ def main(argv: list[str] | None = None) -> None:
         "--quick", action="store_true", help="a few seconds: a smoke test, not a measurement"
     )
     parser.add_argument("--batch-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--one-core", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.one_core:  # the child processes of (d), (e) and (e')
+        one_core_sections(args.quick, args.warm)
+        return
     sizes = (1_000, 10_000) if args.quick else (1_000, 100_000, 1_000_000)
     if args.batch_only:  # the child process of (b) with the warm allocator
         print_batch(batch_section(sizes, args.quick), "(b') The same, with a warm allocator")
@@ -669,6 +840,15 @@ def main(argv: list[str] | None = None) -> None:
                                   strict=True)
         ])  # fmt: skip
         print(f"\nnanonet × PyTorch, same rounds: {to_torch.ratio()}")
+
+    print(f"\n(d) and (e) on one core (BLAS limited to one thread): {cpu_model()}")
+    for env in ({}, WARM_ALLOCATOR):  # (d) and (e); then (e') with the warm allocator
+        child = subprocess.run(
+            [sys.executable, __file__, "--one-core", *(["--warm"] if env else []),
+             *(["--quick"] if args.quick else [])],
+            capture_output=True, text=True, check=True, env={**os.environ, **ONE_CORE, **env},
+        )  # fmt: skip
+        print(child.stdout, end="")
 
     n = sizes[-1]
     print(

@@ -163,6 +163,162 @@ def digits_misclassified_figure(theme: str = "light"):
     return fig
 
 
+def _loss_curves(ax, theme: str, curves: dict[str, np.ndarray], log: bool = True) -> None:
+    """Losses per epoch, labelled, in the theme's colours: on a log scale, or zoomed in."""
+    for (label, values), style in zip(curves.items(), ["-", "-", "--", ":"], strict=False):
+        ax.plot(np.arange(1, len(values) + 1), values, style, label=label, linewidth=2)
+    if log:
+        ax.set_yscale("log")
+    else:  # the lowest part, where the curves differ (the first epochs are above the top)
+        low = min(float(np.min(values)) for values in curves.values())
+        ax.set_ylim(0.9 * low, 1.5 * low)
+    ax.tick_params(which="both", colors=THEMES[theme]["text"])  # log scales' minor labels too
+    ax.set_xlabel("epoch", fontsize=11)
+    ax.set_ylabel("loss (log scale)" if log else "validation loss", fontsize=11)
+    _legend(ax, theme, loc="upper right")
+
+
+def overfitting_figure(theme: str = "light"):
+    """The training and the validation loss of the network without regularisation."""
+    _, train, val = _example("regularisation").runs()["no regularisation"]
+    fig, ax = _axes(theme)
+    best = int(np.argmin(val.loss))
+    ax.plot([best + 1], [val.loss[best]], "o", color=THEMES[theme]["lines"][1])
+    _loss_curves(ax, theme, {"training": train.loss, "validation": val.loss})
+    ax.annotate(f"lowest, epoch {best + 1}", (best + 1, val.loss[best]), (best - 8, 0.12),
+                color=THEMES[theme]["text"], fontsize=10)  # fmt: skip
+    return fig
+
+
+def _validation_figure(theme: str, name: str):
+    """The validation loss without regularisation and with ``name``, zoomed in."""
+    runs = _example("regularisation").runs()
+    fig, ax = _axes(theme)
+    curves = {"no regularisation": runs["no regularisation"][2].loss, name: runs[name][2].loss}
+    _loss_curves(ax, theme, curves, log=False)
+    return fig
+
+
+def weight_decay_figure(theme: str = "light"):
+    """The validation loss with and without weight decay."""
+    return _validation_figure(theme, "weight decay")
+
+
+def dropout_figure(theme: str = "light"):
+    """The validation loss with and without dropout."""
+    return _validation_figure(theme, "dropout")
+
+
+def early_stopping_figure(theme: str = "light"):
+    """The validation loss without regularisation: its lowest epoch, and where patience ends."""
+    val = _example("regularisation").runs()["no regularisation"][2].loss
+    best = int(np.argmin(val)) + 1
+    fig, ax = _axes(theme)
+    text = THEMES[theme]["text"]
+    ax.axvline(best, color=text, linestyle="--", linewidth=1.2, label=f"lowest: epoch {best}")
+    ax.axvline(best + 10, color=text, linestyle=":", linewidth=1.2,
+               label=f"stopped: epoch {best + 10} (patience 10)")  # fmt: skip
+    _loss_curves(ax, theme, {"validation, no regularisation": val}, log=False)
+    return fig
+
+
+def _image_axes(theme: str, columns: int, rows: int = 1, width: float = 7.0):
+    """A figure of ``rows`` x ``columns`` image panels without ticks, titles in the theme."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    height = width / columns * rows + 0.35 * rows
+    fig, axes = plt.subplots(rows, columns, figsize=(width, height), layout="constrained")
+    fig.patch.set_alpha(0.0)
+    for ax in np.ravel(axes):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.title.set_color(THEMES[theme]["text"])
+        for spine in ax.spines.values():
+            spine.set_color(THEMES[theme]["grid"])
+    return fig, axes
+
+
+def _symmetric(ax, values, title: str) -> None:
+    """``values`` in a red-blue map centred on 0 (red positive), titled."""
+    limit = float(np.max(np.abs(values))) or 1.0
+    ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    ax.set_title(title, fontsize=10)
+
+
+def filters_figure(theme: str = "light"):
+    """A test digit, the two edge filters of the convolutions page, and their feature maps."""
+    from nanonet import Conv2d
+
+    image = _example("cnn_digits").digit_images()[1][:1]
+    edges = Conv2d(1, 2, 3, padding=1, bias=False)
+    vertical = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]) / 4
+    edges.weight.value = np.stack([vertical, vertical.T])[:, None]
+    maps = edges(image)[0]
+    fig, axes = _image_axes(theme, 5)
+    axes[0].imshow(image[0, 0], cmap="gray_r")
+    axes[0].set_title("image", fontsize=10)
+    _symmetric(axes[1], vertical, "filter 1")
+    _symmetric(axes[2], maps[0], "feature map 1")
+    _symmetric(axes[3], vertical.T, "filter 2")
+    _symmetric(axes[4], maps[1], "feature map 2")
+    return fig
+
+
+def im2col_figure(theme: str = "light"):
+    """im2col drawn: a 4x4 image, one window, its column, the filter as a row, the outputs."""
+    from matplotlib.patches import Rectangle
+
+    fig, ax = _axes(theme, (7.0, 3.2))
+    ax.grid(False)
+    ax.set_axis_off()
+    colors = THEMES[theme]
+    text, window, weight = colors["text"], colors["lines"][1], colors["lines"][0]
+
+    def table(x0, y0, values, filled=(), color=window, label=""):
+        """Numbers in cells of size 1, the top left corner at (x0, y0); ``filled`` cells shaded."""
+        for (r, c), value in np.ndenumerate(values):
+            shade = {"facecolor": color, "alpha": 0.35} if (r, c) in filled else {"fill": False}
+            ax.add_patch(Rectangle((x0 + c, y0 - r - 1), 1, 1, edgecolor=colors["grid"], **shade))
+            ax.text(x0 + c + 0.5, y0 - r - 0.5, f"{value:g}", ha="center", va="center",
+                    color=text, fontsize=9)  # fmt: skip
+        ax.text(x0, y0 + 0.35, label, color=text, fontsize=10)
+
+    def arrow(start, end):
+        ax.annotate("", end, start, arrowprops={"arrowstyle": "->", "color": text})
+
+    image = np.arange(16).reshape(4, 4)
+    columns = np.lib.stride_tricks.sliding_window_view(image, (2, 2)).reshape(9, 4).T
+    weights = np.array([[1, 2, 3, 4]])
+    outputs = weights @ columns
+    table(0, 4, image, {(1, 1), (1, 2), (2, 1), (2, 2)}, label="image")
+    table(6, 4, columns, {(r, 4) for r in range(4)}, label="columns")
+    table(1, -1.2, weights, {(0, c) for c in range(4)}, weight, label="filter, as a row")
+    table(6, -1.2, outputs, {(0, 4)}, label="filter @ columns")
+    table(17, 4, outputs.reshape(3, 3), {(1, 1)}, label="output")
+    arrow((4.3, 2.0), (5.7, 2.0))  # image -> columns
+    arrow((5.3, -1.7), (5.9, -1.7))  # filter -> product
+    arrow((15.3, -1.7), (18.5, 0.7))  # product -> output
+    ax.set_xlim(-0.3, 20.3)
+    ax.set_ylim(-2.6, 4.8)
+    ax.set_aspect("equal")
+    return fig
+
+
+def cnn_filters_figure(theme: str = "light"):
+    """The 8 filters of the convolutions page's CNN, and their feature maps of a test digit."""
+    cnn_digits = _example("cnn_digits")
+    model, (x_test, _) = cnn_digits.train_small_cnn()
+    maps = model[1](model[0](x_test[:1]))[0]
+    fig, axes = _image_axes(theme, 8, 2)
+    for k in range(8):
+        _symmetric(axes[0, k], model[0].weight.value[k, 0], f"filter {k + 1}")
+        axes[1, k].imshow(maps[k], cmap="gray_r")
+    return fig
+
+
 FIGURES: dict[str, Callable] = {
     "two_node": two_node_figure,
     "two_node_cost": two_node_cost_figure,
@@ -170,6 +326,13 @@ FIGURES: dict[str, Callable] = {
     "batch_loss": batch_loss_figure,
     "moons_boundary": moons_boundary_figure,
     "digits_misclassified": digits_misclassified_figure,
+    "overfitting": overfitting_figure,
+    "weight_decay": weight_decay_figure,
+    "dropout": dropout_figure,
+    "early_stopping": early_stopping_figure,
+    "filters": filters_figure,
+    "im2col": im2col_figure,
+    "cnn_filters": cnn_filters_figure,
 }
 
 

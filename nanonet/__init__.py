@@ -9,9 +9,11 @@ The package's folders say what depends on what; imports only point down:
 * `nanonet.functional` (sigmoid, softmax, ...) and `nanonet.loss`, which
   see arrays only;
 * `nanonet.layers`: the built-in layers and Sequential, on the contract;
-* `nanonet.optim`: the optimizers, which see Parameters only;
-* `nanonet.tools`: gradcheck, trace, draw and History, built on the
-  contract only;
+* `nanonet.optim`: the optimizers, which see Parameters only, and the
+  learning-rate schedules, which see an optimizer;
+* `nanonet.init`: starting values for Parameters, as ``torch.nn.init``;
+* `nanonet.tools`: gradcheck, trace, draw, History and summary, built on
+  the contract only;
 * `nanonet.data` (batches, accuracy) and `nanonet.datasets`, which see
   numpy only; `nanonet.saving`: save and load.
 * `nanonet.exercises`, imported on its own: the checkers of the docs'
@@ -37,12 +39,35 @@ import sys as _sys
 from types import ModuleType as _ModuleType
 from typing import TYPE_CHECKING
 
+from . import init
 from .data import accuracy, batches, one_hot, train_test_split
 from .functional import log_softmax, sigmoid, softmax
 from .layer import Layer
-from .layers import Dense, Linear, ReLU, Sequential, Sigmoid, Tanh
+from .layers import (
+    BatchNorm1d,
+    BatchNorm2d,
+    Conv2d,
+    Dense,
+    Dropout,
+    Flatten,
+    Linear,
+    MaxPool2d,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+)
 from .loss import BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
-from .optim import SGD, Adam, AdamW, Optimizer
+from .optim import (
+    SGD,
+    Adam,
+    AdamW,
+    CosineAnnealingLR,
+    ExponentialLR,
+    LRScheduler,
+    Optimizer,
+    StepLR,
+)
 from .parameter import Parameter
 
 if TYPE_CHECKING:  # (below, these load when first used)
@@ -52,10 +77,12 @@ if TYPE_CHECKING:  # (below, these load when first used)
         Drawing,
         GradcheckError,
         History,
+        Summary,
         Trace,
         TrainingWarning,
         draw,
         gradcheck,
+        summary,
         trace,
     )
 
@@ -66,21 +93,32 @@ __all__ = [
     "Adam",
     "AdamW",
     "BCEWithLogitsLoss",
+    "BatchNorm1d",
+    "BatchNorm2d",
     "ChainRule",
+    "Conv2d",
+    "CosineAnnealingLR",
     "CrossEntropyLoss",
     "Dense",
     "Drawing",
+    "Dropout",
+    "ExponentialLR",
+    "Flatten",
     "GradcheckError",
     "History",
+    "LRScheduler",
     "Layer",
     "Linear",
     "Loss",
     "MSELoss",
+    "MaxPool2d",
     "Optimizer",
     "Parameter",
     "ReLU",
     "Sequential",
     "Sigmoid",
+    "StepLR",
+    "Summary",
     "Tanh",
     "Trace",
     "TrainingWarning",
@@ -88,12 +126,14 @@ __all__ = [
     "batches",
     "draw",
     "gradcheck",
+    "init",
     "load",
     "one_hot",
     "log_softmax",
     "save",
     "sigmoid",
     "softmax",
+    "summary",
     "trace",
     "train_test_split",
 ]
@@ -105,6 +145,7 @@ _LATER = {
     **dict.fromkeys(["Drawing", "draw"], "tools.draw"),
     **dict.fromkeys(["GradcheckError", "gradcheck"], "tools.gradcheck"),
     **dict.fromkeys(["History", "TrainingWarning"], "tools.history"),
+    **dict.fromkeys(["Summary", "summary"], "tools.summary"),
 }
 
 

@@ -21,24 +21,35 @@ import nanonet
 from nanonet import (
     SGD,
     Adam,
+    BatchNorm1d,
+    BatchNorm2d,
     BCEWithLogitsLoss,
+    Conv2d,
+    CosineAnnealingLR,
     CrossEntropyLoss,
     Dense,
+    Dropout,
+    ExponentialLR,
+    Flatten,
     History,
     Layer,
     Linear,
+    MaxPool2d,
     MSELoss,
     Optimizer,
     Parameter,
     ReLU,
     Sequential,
     Sigmoid,
+    StepLR,
     Tanh,
     accuracy,
     batches,
     gradcheck,
+    init,
     load,
     save,
+    summary,
     trace,
 )
 
@@ -510,6 +521,215 @@ case(
     "same number of samples, got 3 and 2",
 )
 case("accuracy labels", lambda m: accuracy(np.zeros((3, 2)), [0, 1]), ValueError, r"shape \(3,\)")
+
+# -- the layers of a convolutional network, dropout and batch norm -------------------------
+
+IMAGES = np.ones((2, 3, 8, 8))  # two images of 3 channels, 8x8 pixels
+
+for label, bad in NON_NUMERIC.items():
+    for name, layer in {
+        "Conv2d": Conv2d(3, 4, 3, rng=0),
+        "MaxPool2d": MaxPool2d(2),
+        "Flatten": Flatten(),
+        "Dropout": Dropout(),
+        "BatchNorm2d": BatchNorm2d(3),
+    }.items():
+        case(
+            f"{name} input {label}",
+            lambda m, b=bad, layer=layer: layer(b),
+            TypeError,
+            f"input of {name}",
+        )
+for label, kwargs, error, pattern in [
+    ("in_channels 0", dict(in_channels=0), ValueError, "in_channels must be at least 1"),
+    ("in_channels float", dict(in_channels=3.0), TypeError, "in_channels must be an int"),
+    ("kernel_size 0", dict(kernel_size=0), ValueError, "kernel_size must be at least 1"),
+    ("kernel_size triple", dict(kernel_size=(3, 3, 3)), TypeError, "an int or a pair of ints"),
+    ("kernel_size str", dict(kernel_size="3"), TypeError, "kernel_size must be an int"),
+    ("stride 0", dict(stride=(1, 0)), ValueError, "stride must be at least 1"),
+    ("padding -1", dict(padding=-1), ValueError, "padding must be at least 0"),
+    ("bias 1", dict(bias=1), TypeError, "bias must be True or False"),
+    ("rng str", dict(rng="0"), TypeError, "rng must be"),
+    ("dtype int", dict(dtype=int), TypeError, "float32 or float64"),
+]:
+    settings = {"in_channels": 3, "out_channels": 4, "kernel_size": 3, **kwargs}
+    case(f"Conv2d {label}", lambda m, s=settings: Conv2d(**s), error, pattern)
+case(
+    "Conv2d input of the wrong channels",
+    lambda m: Conv2d(1, 4, 3)(IMAGES),
+    ValueError,
+    r"Conv2d\(1, 4, kernel_size=\(3, 3\), .*, bias=True\) takes a batch of images of 1 "
+    r"channels, of at least 3x3 pixels: an array of shape \(N, 1, H, W\), got shape \(2, 3, 8, 8\)",
+)
+case(
+    "Conv2d one image without its batch",
+    lambda m: Conv2d(3, 4, 3)(IMAGES[0]),
+    ValueError,
+    r"shape \(N, 3, H, W\), got shape \(3, 8, 8\)",
+)
+case(
+    "Conv2d images smaller than the filter, padding counted",
+    lambda m: Conv2d(3, 4, 5, padding=1)(np.ones((2, 3, 2, 8))),
+    ValueError,
+    "of at least 3x3 pixels",
+)
+case(
+    "Conv2d inside a model, the wrong channels",
+    lambda m: Sequential(Conv2d(3, 4, 3), ReLU(), Conv2d(5, 2, 3))(IMAGES),
+    ValueError,
+    r"Conv2d\(5, 2, .* images of 5 channels.* got shape \(2, 4, 6, 6\)",
+)
+case(
+    "Dense after Flatten, the wrong width",
+    lambda m: Sequential(Conv2d(3, 4, 3), Flatten(), Dense(100, 2))(IMAGES),
+    ValueError,
+    r"takes samples of 100 features: .* got shape \(2, 144\)",
+)
+case("MaxPool2d kernel_size 0", lambda m: MaxPool2d(0), ValueError, "kernel_size must be at least")
+case("MaxPool2d stride 0.5", lambda m: MaxPool2d(2, 0.5), TypeError, "stride must be an int")
+case(
+    "MaxPool2d images smaller than a window",
+    lambda m: MaxPool2d(3)(np.ones((2, 3, 2, 2))),
+    ValueError,
+    r"MaxPool2d\(kernel_size=\(3, 3\), stride=\(3, 3\)\) takes a batch of images of at least "
+    r"3x3 pixels: an array of shape \(N, C, H, W\), got shape \(2, 3, 2, 2\)",
+)
+case(
+    "MaxPool2d inside a model, rows for images",
+    lambda m: Sequential(Dense(2, 4), MaxPool2d(2))(np.ones((3, 2))),
+    ValueError,
+    r"images of at least 2x2 pixels.* got shape \(3, 4\)",
+)
+case(
+    "Flatten of one sample's numbers",
+    lambda m: Flatten()(np.ones(5)),
+    ValueError,
+    r"Flatten takes a batch \(N, ...\) of 2 or more dimensions, got shape \(5,\)",
+)
+for label, p, error in [
+    ("1", 1.0, ValueError),
+    ("-0.1", -0.1, ValueError),
+    ("str", "0.5", TypeError),
+]:
+    case(f"Dropout p {label}", lambda m, p=p: Dropout(p), error, "p")
+case("Dropout p 1, why", lambda m: Dropout(1), ValueError, r"must be in \[0, 1\), got 1")
+case("Dropout rng negative", lambda m: Dropout(rng=-3), ValueError, "rng must be a non-negative")
+for label, kwargs, error, pattern in [
+    ("num_features 0", dict(num_features=0), ValueError, "num_features must be at least 1"),
+    ("eps 0", dict(eps=0.0), ValueError, "eps must be a finite positive"),
+    ("momentum 2", dict(momentum=2.0), ValueError, r"momentum must be in \[0, 1\], got 2"),
+    ("momentum None", dict(momentum=None), TypeError, "momentum must be a real number"),
+]:
+    settings = {"num_features": 3, **kwargs}
+    case(f"BatchNorm1d {label}", lambda m, s=settings: BatchNorm1d(**s), error, pattern)
+case(
+    "BatchNorm1d the wrong number of features",
+    lambda m: BatchNorm1d(3)(np.ones((4, 5))),
+    ValueError,
+    r"BatchNorm1d\(3, eps=1e-05, momentum=0.1\) takes an array \(N, C\) with C = 3, got \(4, 5\)",
+)
+case(
+    "BatchNorm2d rows for images",
+    lambda m: BatchNorm2d(3)(np.ones((4, 3))),
+    ValueError,
+    r"takes an array \(N, C, H, W\) with C = 3, got \(4, 3\)",
+)
+case(
+    "BatchNorm1d one sample in training",
+    lambda m: BatchNorm1d(3)(np.ones((1, 3))),
+    ValueError,
+    r"BatchNorm1d in training mode needs more than one number per feature, got shape \(1, 3\); "
+    r"model.eval\(\) uses the running statistics instead",
+)
+case(
+    "BatchNorm1d inside a model, one sample in training",
+    lambda m: Sequential(Dense(2, 3), BatchNorm1d(3))(np.ones((1, 2))),
+    ValueError,
+    "BatchNorm1d in training mode needs more than one number per feature",
+)
+for name, make, grad in [
+    ("Conv2d", lambda: Conv2d(3, 4, 3), np.ones((2, 4, 6, 6))),
+    ("MaxPool2d", lambda: MaxPool2d(2), np.ones((2, 3, 4, 4))),
+    ("Flatten", Flatten, np.ones((2, 192))),
+    ("Dropout", Dropout, np.ones(3)),
+    ("BatchNorm1d", lambda: BatchNorm1d(3), np.ones((2, 3))),
+]:
+    case(
+        f"{name} backward before forward",
+        lambda m, make=make, g=grad: make().backward(g),
+        RuntimeError,
+        rf"{name}.backward\(\) needs a forward pass first",
+    )
+
+# -- schedules, initialisation and summary ----------------------------------------------------
+
+case(
+    "StepLR without an optimizer",
+    lambda m: StepLR(m.net, 3),
+    TypeError,
+    "StepLR needs an Optimizer",
+)
+case("StepLR step_size 0", lambda m: StepLR(m.sgd, 0), ValueError, "step_size must be at least 1")
+case("StepLR gamma -1", lambda m: StepLR(m.sgd, 2, -1.0), ValueError, "gamma must be a finite posi")
+case("ExponentialLR gamma nan", lambda m: ExponentialLR(m.adam, math.nan), ValueError, "gamma")
+case("CosineAnnealingLR T_max 0", lambda m: CosineAnnealingLR(m.sgd, 0), ValueError, "T_max")
+case(
+    "CosineAnnealingLR eta_min negative",
+    lambda m: CosineAnnealingLR(m.sgd, 10, eta_min=-0.1),
+    ValueError,
+    "eta_min must be a finite non-negative",
+)
+case(
+    "schedule state of another schedule",
+    lambda m: StepLR(m.sgd, 2).load_state_dict(ExponentialLR(m.sgd, 0.9).state_dict()),
+    ValueError,
+    r"cannot load this state into StepLR: it has the names \['base_lr', 'gamma', 'last_epoch'\]",
+)
+case(
+    "schedule state not a mapping",
+    lambda m: StepLR(m.sgd, 2).load_state_dict([("last_epoch", 3)]),
+    TypeError,
+    "state_dict must be a mapping",
+)
+case(
+    "schedule state with a negative epoch",
+    lambda m: StepLR(m.sgd, 2).load_state_dict({**StepLR(m.sgd, 2).state_dict(), "last_epoch": -1}),
+    ValueError,
+    "last_epoch must be at least 0",
+)
+case("init of a layer", lambda m: init.zeros_(m.clf[0]), TypeError, "fills a Parameter .* Dense")
+case("init of an array", lambda m: init.ones_(np.zeros(3)), TypeError, "got ndarray")
+case(
+    "init xavier of a vector",
+    lambda m: init.xavier_uniform_(Parameter(np.zeros(3))),
+    ValueError,
+    r"fan-in and fan-out need a weight of 2 dimensions or more, \(out, in, ...\); got .* \(3,\)",
+)
+case(
+    "init kaiming mode",
+    lambda m: init.kaiming_uniform_(Parameter(np.zeros((2, 2))), mode="in"),
+    ValueError,
+    "mode must be 'fan_in' or 'fan_out'",
+)
+case(
+    "init kaiming nonlinearity",
+    lambda m: init.kaiming_uniform_(Parameter(np.zeros((2, 2))), nonlinearity="gelu"),
+    ValueError,
+    "unsupported nonlinearity 'gelu'",
+)
+case(
+    "init uniform a > b", lambda m: init.uniform_(Parameter([1.0]), 1.0, 0.0), ValueError, "a <= b"
+)
+case("init normal std < 0", lambda m: init.normal_(Parameter([1.0]), std=-1.0), ValueError, "std")
+case("summary of a list", lambda m: summary([m.clf], (1, 2)), TypeError, "summary needs a Layer")
+case("summary shape int", lambda m: summary(m.clf, 2), TypeError, "input_shape must be a tuple")
+case("summary shape 0", lambda m: summary(m.clf, (0, 2)), ValueError, "input_shape must be at")
+case(
+    "summary shape that does not fit",
+    lambda m: summary(m.clf, (1, 5)),
+    ValueError,
+    r"takes samples of 2 features",
+)
 
 # -- files -----------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ def test_quick_benchmark_runs_and_prints_every_table(benchmark, capsys):
     output = capsys.readouterr().out
     headings = ["(a) The two-node network", "(b) The same chain", "(b') The same, with a warm"]
     headings += ["(c) A 64-64-10 network", "Peak memory of one Adam step", "Import time"]
+    headings += ["(d) A small CNN", "(e) A 784-256-10 network", "(e') The same, with a warm"]
     for heading in headings:
         assert heading in output
     assert "| nanonet |" in output
@@ -64,3 +65,13 @@ def test_a_batched_step_keeps_at_most_five_arrays_of_the_batch_alive(benchmark):
     assert peak(benchmark.nanonet_batch, x) <= 5.1
     assert peak(benchmark.inplace_numpy_batch, x) == pytest.approx(4.0, abs=0.1)
     assert peak(benchmark.straightforward_numpy_batch, x) > 5.1
+
+
+@pytest.mark.parametrize("section, rtol", [("cnn", 1e-10), ("mlp32", 1e-5)])
+def test_the_one_core_steps_compute_what_pytorch_computes(benchmark, section, rtol):
+    pytest.importorskip("torch")
+    models, data = getattr(benchmark, f"{section}_models"), getattr(benchmark, f"{section}_data")()
+    impls = benchmark.one_core_implementations(models, data)
+    losses = {name: [step() for _ in range(len(data) + 1)] for name, step in impls.items()}
+    assert losses["nanonet"][-1] < losses["nanonet"][0]  # it learns: the first batch again
+    assert losses["nanonet"] == pytest.approx(losses[benchmark.TORCH_REF], rel=rtol)

@@ -29,12 +29,14 @@ def test_public_api():
     assert sorted(nanonet.__all__) == sorted(
         [
             *["Layer", "Parameter", "Sequential", "Linear", "Dense", "Sigmoid", "Tanh", "ReLU"],
+            *["Conv2d", "MaxPool2d", "Flatten", "Dropout", "BatchNorm1d", "BatchNorm2d"],
             *["Loss", "MSELoss", "CrossEntropyLoss", "BCEWithLogitsLoss"],
             *["Optimizer", "SGD", "Adam", "AdamW"],
+            *["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR", "init"],
             *["batches", "one_hot", "train_test_split", "accuracy"],
             *["sigmoid", "softmax", "log_softmax", "gradcheck", "GradcheckError"],
             *["save", "load", "trace", "Trace", "ChainRule", "History", "TrainingWarning"],
-            *["draw", "Drawing"],
+            *["draw", "Drawing", "summary", "Summary"],
         ]
     )
     for name in nanonet.__all__:
