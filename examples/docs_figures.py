@@ -175,17 +175,24 @@ FIGURES: dict[str, Callable] = {
 
 #: The chapter's names for the input and each layer's output (as trace takes them).
 CHAPTER_NAMES = ["s0", "x1", "s1", "x2", "s2", "out"]
+#: The chapter's names for the weights.
+CHAPTER_LABELS = {"0.weight": "w0", "2.weight": "w1", "4.weight": "w2"}
 
 
 def two_node_network_drawing() -> Drawing:
     """The chapter's network: each value a circle, each layer an arrow with its weight."""
-    return draw(_example("two_node").build_model(), names=CHAPTER_NAMES)
+    return draw(
+        _example("two_node").build_model(), value_names=CHAPTER_NAMES, labels=CHAPTER_LABELS
+    )
 
 
 def two_node_backprop_drawing() -> Drawing:
     """One forward and one backward pass of the chapter's network, every number in place."""
     two_node = _example("two_node")
-    return draw(two_node.build_model(), two_node.S0, two_node.TARGET, names=CHAPTER_NAMES)
+    return draw(
+        two_node.build_model(), two_node.S0, two_node.TARGET,
+        value_names=CHAPTER_NAMES, labels=CHAPTER_LABELS,
+    )  # fmt: skip
 
 
 DRAWINGS: dict[str, Callable[[], Drawing]] = {
