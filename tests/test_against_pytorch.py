@@ -228,3 +228,22 @@ def test_resuming_from_state_dicts_matches_torch_too(name):
         step_both(resumed, resumed_optimizer)
     for mine, theirs in zip(resumed.parameters(), reference.parameters(), strict=True):
         np.testing.assert_allclose(mine.value, theirs.detach().numpy(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("nano, name", [(SGD, "SGD"), (Adam, "Adam")])
+def test_the_optimizers_arguments_are_pytorchs_with_its_defaults(nano, name):
+    """What the PyTorch page says: the same names and defaults, but SGD's lr, and fewer."""
+    import inspect
+
+    ours = inspect.signature(nano.__init__).parameters
+    theirs = inspect.signature(getattr(torch.optim, name).__init__).parameters
+    ours_names = [n for n in ours if n not in ("self", "parameters")]
+    assert ours_names == [n for n in theirs if n not in ("self", "params")][: len(ours_names)]
+    for argument in ours_names:
+        if (name, argument) == ("SGD", "lr"):  # nanonet asks for it; PyTorch's default is 0.001
+            assert ours[argument].default is inspect.Parameter.empty
+            assert theirs[argument].default == 0.001
+        else:
+            assert ours[argument].default == theirs[argument].default, argument
+    extras = {"SGD": {"maximize", "foreach", "fused"}, "Adam": {"amsgrad", "maximize", "fused"}}
+    assert extras[name] <= set(theirs) - set(ours)  # what the page names as PyTorch's extras
