@@ -371,13 +371,22 @@ def test_a_bad_x_raises_the_models_own_error():
 
 def test_the_docs_drawings_are_the_chapters(example, chapter):
     figures = example("docs_figures")
-    assert sorted(figures.DRAWINGS) == ["two_node_backprop", "two_node_network"]
+    assert sorted(figures.DRAWINGS) == [
+        "two_node_backprop",
+        "two_node_network",
+        "xor_network",
+        "xor_structure",
+    ]
     network = Picture(figures.DRAWINGS["two_node_network"]().svg)
     assert network.names() == CHAPTER_NAMES
     backprop = Picture(figures.DRAWINGS["two_node_backprop"]().svg)
     assert backprop.under("out", "forward") == [f"{chapter.initial_out:.4g}"]
     assert backprop.edge(0)[1] == ["dC/dw0", "-0.001177"]  # the prose's names
     assert network.edge(0)[0] == ["w0 = 2", "×"]
+    xor = Units(figures.DRAWINGS["xor_network"]().svg)  # the networks page's, trained
+    assert [len(column) for column in xor.columns] == [2, 4, 4, 1] and len(xor.weights) == 17
+    assert "For one sample: x = 0, 1, " in xor.picture.desc
+    assert Units(figures.DRAWINGS["xor_structure"]().svg).picture.desc.count("For one") == 0
 
 
 def test_every_drawing_the_docs_ask_for_exists(example):
@@ -457,7 +466,7 @@ def test_a_small_dense_network_is_drawn_unit_by_unit():
     assert texts.count("tanh") == 4 and texts.count("1") == 2  # the biases' units
     for words in ["Dense(2→4)", "0.weight (4, 2)", "0.bias (4,)", "2.weight (1, 4)"]:
         assert words in texts
-    assert "positive weight" in texts and "negative weight; thicker is larger" in texts
+    assert {"positive weight", "negative weight", "the thicker, the larger"} <= set(texts)
     desc = units.picture.desc
     assert "Dense(2→4) joins each of the 2 units of x to each of the 4 units of y0" in desc
     assert f"0.weight = [[{first.weight.value[0, 0]:.4g}, " in desc

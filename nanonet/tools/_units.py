@@ -30,7 +30,7 @@ from ._svg import FONT_SIZE, LINE, PAD, SYMBOL_SIZE
 MAX_UNITS = 8
 RADIUS = 14  # of a unit's circle (an oval, across, for a longer value)
 ROW = 40  # from one unit's centre to the next in a column
-SPREAD = 110  # the shortest gap a Dense layer's lines fan out in
+SPREAD = 96  # the shortest gap a Dense layer's lines fan out in
 BIAS = 11  # half the side of a bias's square
 THINNEST, THICKEST = 0.6, 4.0  # line widths, for a weight of 0 and the layer's largest
 
@@ -139,20 +139,25 @@ def units_svg(
     ]
     words = [_words(step, full_names, labels) for step in steps]
 
-    # Left to right: each gap wide enough for its lines, arrows and words.
+    # Left to right: each gap wide enough for its lines or arrows. A Dense
+    # layer's words may reach under its neighbours' arrows, not under the
+    # words of a Dense layer right beside it.
     xs = [PAD + max(rxs[0], svg.width(names[0]) / 2)]
+    spans = [max((svg.width(w) for w in step_words), default=0.0) / 2 for step_words in words]
     for k, step in enumerate(steps):
         label, size = _label(step)
-        inner = (
-            max(SPREAD, *(svg.width(w) + 16 for w in words[k]))
-            if isinstance(step, Dense)
-            else max(40.0, svg.width(label, size) + 20)
-        )
+        inner = max(40.0, svg.width(label, size) + 20)
+        if isinstance(step, Dense):
+            beside = [j for j in (k - 1, k + 1) if 0 <= j < len(steps) and words[j]]
+            inner = max([SPREAD, *(2 * max(spans[k], spans[j]) + 16 for j in beside)])
         gap = max(
             rxs[k] + rxs[k + 1] + inner,
             (svg.width(names[k]) + svg.width(names[k + 1])) / 2 + 16,
         )
         xs.append(xs[-1] + gap)
+    middles = [(xs[k] + rxs[k] + xs[k + 1] - rxs[k + 1]) / 2 for k in range(len(steps))]
+    shift = max([0.0, *(PAD - (m - s) for m, s in zip(middles, spans, strict=True))])
+    xs = [x + shift for x in xs]
 
     lines: list[str] = []  # drawn first: the circles and texts go on top
     parts: list[str] = []
@@ -194,8 +199,12 @@ def units_svg(
 
     bottom = middle + (tallest - 1) * ROW / 2 + RADIUS + 8
     bottom += LINE * max((len(w) for w in words), default=0)
-    width = xs[-1] + max(rxs[-1], svg.width(names[-1]) / 2) + PAD
+    width = max(
+        [xs[-1] + max(rxs[-1], svg.width(names[-1]) / 2) + PAD]
+        + [m + shift + s + PAD for m, s in zip(middles, spans, strict=True)]
+    )
     key, key_width = _key(bottom + LINE + 8)
+    bottom += LINE
     title = f"{type(model).__name__}: " + " → ".join(
         f"{column.name} ({len(column.ys)})" for column in columns
     )
@@ -229,19 +238,25 @@ def _weight(x1: float, y1: float, x2: float, y2: float, value: float, largest: f
 
 
 def _key(y: float) -> tuple[list[str], float]:
-    """A key to the lines, at baseline ``y``: its parts and its width."""
+    """A key to the lines, two rows from baseline ``y``: its parts and its width."""
     parts, x = [], float(PAD)
     for css, words in [
         ("nanonet-positive", "positive weight"),
-        ("nanonet-negative", "negative weight; thicker is larger"),
+        ("nanonet-negative", "negative weight"),
     ]:
         parts.append(svg.line(x, y - 4.5, x + 26, y - 4.5, css, 2.5))
-        parts.append(
-            f'<text x="{x + 32:.1f}" y="{y:.1f}" class="nanonet-key" fill="currentColor">'
-            f"{html.escape(words)}</text>"
-        )
+        parts.append(_left_text(x + 32, y, words))
         x += 32 + svg.width(words) + 16
+    parts.append(_left_text(PAD, y + LINE, "the thicker, the larger"))
     return ['<g class="nanonet-key">', *parts, "</g>"], x - 16 + PAD
+
+
+def _left_text(x: float, y: float, words: str) -> str:
+    """A line of the key, starting at x."""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" class="nanonet-key" fill="currentColor">'
+        f"{html.escape(words)}</text>"
+    )
 
 
 def _describe(
