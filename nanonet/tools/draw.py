@@ -7,6 +7,12 @@ second row below runs right to left and shows the gradients (the backward
 pass): dC/d(value) under every value, and under every layer the
 dC/d(parameter) of each of its parameters.
 
+A small network of `nanonet.Dense` layers and activations (at most 8
+units in every layer), with no input or with one sample and no target, is
+drawn unit by unit instead, the textbook picture: every unit a circle,
+every weight a line whose width shows its size and whose dash and colour
+its sign (see ``nanonet/tools/_units.py``).
+
 nanonet writes the SVG itself, as text: no Graphviz, no matplotlib. It is
 made to sit on any page, light or dark: lines and labels take the colour of
 the text around them (``currentColor``), and the two accent colours are
@@ -142,6 +148,17 @@ def draw(
     array of at most 4 numbers shows them in a column; a larger array (a
     batch, say) shows its shape: `trace` shows every number.
 
+    A small Dense network is drawn unit by unit instead: when every layer
+    is a `nanonet.Dense` or a layer without parameters that acts on each
+    number alone (an activation), no value is wider than 8 units, ``x`` is
+    None or one sample, and there is no ``target``. Each value is a column
+    of circles (with one sample, each shows its number); each weight is a
+    line from a unit to a unit of the next column, as thick as the weight
+    is large against the layer's largest, solid where it is positive and
+    dashed where negative; a bias is the weight of a square unit that is
+    always 1; an activation is an arrow from each unit to the next. The
+    title counts the units: ``Sequential: x (2) → y0 (4) → y1 (4) → y2 (1)``.
+
     The drawing is sized for its text to be 13 px at full size. It shrinks
     to fit a narrower page, but not below 11 px text: on a phone, scroll it
     sideways.
@@ -159,7 +176,7 @@ def draw(
             label is shown by its name from ``named_parameters()``.
         digits: Significant digits of every number (None: all of them).
         units: Draw unit by unit (True), as a chain of values (False), or
-            unit by unit when the network allows it (None, the default).
+            unit by unit whenever the network allows it (None, the default).
         names: The old spelling of ``value_names`` (deprecated: it warns).
 
     Returns:
@@ -175,7 +192,9 @@ def draw(
         ValueError: If ``target`` is given without ``x``, ``loss_fn``
             without ``target``, ``value_names`` does not hold one name per
             value, ``labels`` names a parameter the model does not have or
-            gives two the same label, or ``digits`` is below 1.
+            gives two the same label, ``digits`` is below 1, or
+            ``units=True`` for a network that cannot be drawn unit by unit
+            (the message says why).
 
     Examples:
         >>> from nanonet import Linear, Sigmoid, Sequential
@@ -186,6 +205,12 @@ def draw(
         'Sequential: s0 → x1 → s1 → x2 → s2 → out → C'
         >>> "0.3638" in drawing.svg, "dC/dw0" in drawing.svg, "-0.001177" in drawing.svg
         (True, True, True)
+
+        A small Dense network, unit by unit:
+
+        >>> from nanonet import Dense, Tanh
+        >>> draw(Sequential(Dense(2, 4, rng=0), Tanh(), Dense(4, 1, rng=1)))
+        Drawing('Sequential: x (2) → y0 (4) → y1 (4) → y2 (1)')
     """
     if not isinstance(model, Layer):
         raise TypeError(f"draw needs a Layer, got {type(model).__name__}")
