@@ -105,7 +105,11 @@ class ChainRule:
         if self.product is None and self.terms is not None:
             index, terms = self.terms
             at = f"[{', '.join(map(str, index))}]"
-            lines = [f"{name} = {number(self.gradient)}", f"    {self.note}; its element {at} is"]
+            lines = [
+                _rows(f"{name} = ", self.gradient, digits),
+                f"    {self.note};",
+                f"    its element {at} is",
+            ]
             for sign, (label, incoming, local) in zip(
                 ["  "] + ["+ "] * (len(terms) - 1), terms, strict=True
             ):
@@ -135,6 +139,17 @@ class ChainRule:
         lines = [wrap(f"{name} = sum over the batch of ", labels, " * ", "    ")]
         lines += [f"    {label.ljust(width)} = {number(value)}" for label, value in self.factors]
         return "\n".join([*lines, f"    {ending}"])
+
+
+def _rows(start: str, value: Value, digits: int | None) -> str:
+    """``start`` and a value; a small matrix broken between its rows to fit 76 characters."""
+    text = format_number(value, digits)
+    if not (isinstance(value, np.ndarray) and value.ndim == 2 and text.startswith("[[")):
+        return start + text
+    rows = [format_number(row, digits) for row in value]
+    parts = [row + "," for row in rows[:-1]] + [rows[-1] + "]"]
+    parts[0] = "[" + parts[0]
+    return wrap(start, parts, " ", "    ")
 
 
 def chain_rule(
