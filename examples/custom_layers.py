@@ -143,14 +143,14 @@ class LabelHuberLoss(HuberLoss):
     """
 
     def check_target(self, target, prediction):
-        labels = np.asarray(target)
-        if np.ndim(prediction) != 2 or labels.shape != np.shape(prediction)[:1]:
+        labels, shape = np.asarray(target), np.shape(prediction)
+        if len(shape) != 2 or labels.shape != shape[:1]:
             raise ValueError(
-                f"{type(self).__name__} takes one class label per sample, for scores of "
-                f"shape (samples, classes): got labels of shape {labels.shape} for "
-                f"scores of shape {np.shape(prediction)}"
+                f"{type(self).__name__} takes one class label per sample, "
+                "for scores of shape (samples, classes): got labels of "
+                f"shape {labels.shape} for scores of shape {shape}"
             )
-        return one_hot(labels, np.shape(prediction)[1])  # (its errors name bad labels)
+        return one_hot(labels, shape[1])  # (its errors name bad labels)
 
 
 # --8<-- [end:labels]
@@ -185,7 +185,13 @@ class RMSprop(Optimizer):
 def train_moons(steps=1000):
     """The two moons, with all three layers, LabelHuberLoss and RMSprop."""
     x, y = moons(200, noise=0.1, rng=0)
-    model = Sequential(Scale(2), Dense(2, 8, rng=1), Softplus(), Dense(8, 2, rng=2), Bias(0.0))
+    model = Sequential(
+        Scale(2),  # yours
+        Dense(2, 8, rng=1),
+        Softplus(),  # yours
+        Dense(8, 2, rng=2),
+        Bias(0.0),  # yours
+    )
     loss_fn = LabelHuberLoss()
     optimizer = RMSprop(model.parameters(), lr=0.01)
     for step in range(steps):
