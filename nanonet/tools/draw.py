@@ -11,12 +11,12 @@ A small network of `nanonet.Dense` layers and activations (at most 8
 units in every layer), with no input or with one sample and no target, is
 drawn unit by unit instead, the textbook picture: every unit a circle,
 every weight a line whose width shows its size and whose dash and colour
-its sign (see ``nanonet/tools/_units.py``).
+its sign.
 
 nanonet writes the SVG itself, as text: no Graphviz, no matplotlib. It is
 made to sit on any page, light or dark: lines and labels take the colour of
-the text around them (``currentColor``), and the two accent colours are
-mixed from a blue or an orange and that same text colour. Alone (a file, or
+the text around them (``currentColor``), and the accent colours are mixed
+from a blue or an orange and that same text colour. Alone (a file, or
 an ``<img>``), the drawing paints its own background, light or dark as the
 reader's system prefers.
 
