@@ -245,5 +245,5 @@ def test_the_optimizers_arguments_are_pytorchs_with_its_defaults(nano, name):
             assert theirs[argument].default == 0.001
         else:
             assert ours[argument].default == theirs[argument].default, argument
-    extras = {"SGD": {"maximize", "foreach", "fused"}, "Adam": {"amsgrad", "maximize", "fused"}}
+    extras = {"SGD": {"maximize", "fused"}, "Adam": {"amsgrad", "maximize", "fused"}}
     assert extras[name] <= set(theirs) - set(ours)  # what the page names as PyTorch's extras
