@@ -255,8 +255,13 @@ def test_a_symbol_that_is_not_a_str_is_refused(Scale):
     class Bad(Scale):
         symbol = 3
 
+    class BadActivation(Tanh):
+        symbol = 3
+
     with pytest.raises(TypeError, match=r"Bad\.symbol labels the layer in draw, .* got int"):
         draw(Bad(1.0))
+    with pytest.raises(TypeError, match=r"BadActivation\.symbol labels the layer in draw"):
+        draw(Sequential(Dense(2, 2, rng=0), BadActivation()))  # the unit picture too
 
 
 def test_a_single_layer_is_drawn_as_one_arrow():

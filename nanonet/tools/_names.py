@@ -1,4 +1,4 @@
-"""What the tools call things: the values between the layers, and the parameters.
+"""What the tools call things: the values between the layers, the parameters, the layers.
 
 One meaning per word, across nanonet: *value names* name the values a pass
 goes through (the input, then each layer's output: ``x``, ``y0``, ``y1``,
@@ -83,3 +83,20 @@ def parameter_labels(model: Layer, labels: Mapping[str, str] | None) -> dict[str
 def d_name(label: str, name: str) -> str:
     """A parameter as written after a d: ``dC/dw0`` for a label, ``dC/d(0.weight)`` for a name."""
     return label if label != name and label.isidentifier() else f"({label})"
+
+
+def symbol_of(layer_or_loss: object) -> tuple[str, bool]:
+    """How a drawing labels a layer: its ``symbol``, or else its class name (then boxed: True).
+
+    Raises:
+        TypeError: If ``symbol`` is set but not a str.
+    """
+    symbol = getattr(layer_or_loss, "symbol", None)
+    if symbol is None:
+        return type(layer_or_loss).__name__, True
+    if not isinstance(symbol, str):
+        raise TypeError(
+            f"{type(layer_or_loss).__name__}.symbol labels the layer in draw, so it must be a str "
+            f"(or None for a box with the class name), got {type(symbol).__name__}"
+        )
+    return symbol, False

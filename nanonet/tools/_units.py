@@ -24,6 +24,7 @@ from .._format import format_number
 from ..layer import Layer
 from ..layers.dense import Dense
 from . import _svg as svg
+from ._names import symbol_of
 from ._svg import FONT_SIZE, LINE, PAD, SYMBOL_SIZE
 
 #: The widest value a picture shows unit by unit; a wider network is drawn as a chain.
@@ -216,9 +217,8 @@ def units_svg(
 
 
 def _label(layer: Layer) -> tuple[str, int]:
-    """An activation's symbol (a single character larger), or its class name."""
-    symbol = getattr(layer, "symbol", None)
-    label = symbol if isinstance(symbol, str) else type(layer).__name__
+    """A layer's symbol (a single character larger), or its class name."""
+    label, _ = symbol_of(layer)
     return label, SYMBOL_SIZE if len(label) == 1 else FONT_SIZE
 
 

@@ -41,7 +41,7 @@ from .._format import format_number
 from ..layer import Layer
 from ..loss import MSELoss
 from . import _svg as svg
-from ._names import d_name, parameter_labels
+from ._names import d_name, parameter_labels, symbol_of
 from ._names import value_names as pick_value_names
 from ._steps import run_copy, steps_of
 from ._svg import FONT_SIZE, LINE, PAD, SYMBOL_SIZE
@@ -264,24 +264,11 @@ def draw(
         for k, step in enumerate(steps)
     ]
     if target is not None:
-        label, _ = _label(MSELoss() if loss_fn is None else loss_fn)  # a loss is never boxed
+        label, _ = symbol_of(MSELoss() if loss_fn is None else loss_fn)  # a loss is never boxed
         edges.append(_Edge(label, False, FONT_SIZE, [_named("target", target, digits)], [], label))
 
     title = f"{type(model).__name__}: " + " → ".join(node.name for node in nodes)
     return Drawing(_chain_svg(nodes, edges, title, _describe(nodes, edges)), title)
-
-
-def _label(layer_or_loss: object) -> tuple[str, bool]:
-    """Its ``symbol`` if it has one; otherwise its class name, for a box."""
-    symbol = getattr(layer_or_loss, "symbol", None)
-    if symbol is None:
-        return type(layer_or_loss).__name__, True
-    if not isinstance(symbol, str):
-        raise TypeError(
-            f"{type(layer_or_loss).__name__}.symbol labels the layer in draw, so it must be a str "
-            f"(or None for a box with the class name), got {type(symbol).__name__}"
-        )
-    return symbol, False
 
 
 def _layer_edge(
@@ -292,7 +279,7 @@ def _layer_edge(
     digits: int | None,
 ) -> _Edge:
     """A layer's arrow: its label, its parameters above, their gradients below."""
-    label, boxed = _label(layer)
+    label, boxed = symbol_of(layer)
     parameters: list[str] = []
     gradients: list[tuple[str, list[str]]] = []
     for own_name, parameter in layer.named_parameters():
