@@ -11,14 +11,32 @@ A loss is a ``nanonet.Loss`` with ``forward(prediction, target)`` and
 ``update(value, grad, state)``. Parameters are plain attributes holding a
 ``Parameter``: nanonet finds them by itself. Run
 ``python examples/custom_layers.py`` to check everything with gradcheck and
-to train a small network with the three.
+to train a small network with the three layers, the loss and the optimizer
+on the two moons; it prints::
+
+    gradcheck passed for Softplus, Bias, Scale and HuberLoss
+    two moons, Scale, Dense, Softplus, Dense and Bias, LabelHuberLoss and RMSprop:
+    loss 0.017, accuracy 99.5% after 1000 steps
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from nanonet import Layer, Loss, Optimizer, Parameter, Sequential, Tanh, gradcheck, sigmoid
+from nanonet import (
+    Dense,
+    Layer,
+    Loss,
+    Optimizer,
+    Parameter,
+    Sequential,
+    Tanh,
+    accuracy,
+    gradcheck,
+    one_hot,
+    sigmoid,
+)
+from nanonet.datasets import moons
 
 
 # --8<-- [start:softplus]
@@ -114,6 +132,30 @@ class HuberLoss(Loss):
 # --8<-- [end:huber]
 
 
+# --8<-- [start:labels]
+class LabelHuberLoss(HuberLoss):
+    """The Huber loss between the scores and the one-hot rows of class labels.
+
+    Its targets are class labels, one integer per sample, not values shaped
+    like the prediction, so it overrides check_target: the labels are checked
+    and turned into one-hot rows where they enter, and forward and backward
+    (Huber's) never see a label.
+    """
+
+    def check_target(self, target, prediction):
+        labels, shape = np.asarray(target), np.shape(prediction)
+        if len(shape) != 2 or labels.shape != shape[:1]:
+            raise ValueError(
+                f"{type(self).__name__} takes one class label per sample, "
+                "for scores of shape (samples, classes): got labels of "
+                f"shape {labels.shape} for scores of shape {shape}"
+            )
+        return one_hot(labels, shape[1])  # (its errors name bad labels)
+
+
+# --8<-- [end:labels]
+
+
 # --8<-- [start:rmsprop]
 class RMSprop(Optimizer):
     """Divide each step by a running average of the gradient's size (Hinton, 2012).
@@ -139,6 +181,30 @@ class RMSprop(Optimizer):
 # --8<-- [end:rmsprop]
 
 
+# --8<-- [start:train]
+def train_moons(steps=1000):
+    """The two moons, with all three layers, LabelHuberLoss and RMSprop."""
+    x, y = moons(200, noise=0.1, rng=0)
+    model = Sequential(
+        Scale(2),  # yours
+        Dense(2, 8, rng=1),
+        Softplus(),  # yours
+        Dense(8, 2, rng=2),
+        Bias(0.0),  # yours
+    )
+    loss_fn = LabelHuberLoss()
+    optimizer = RMSprop(model.parameters(), lr=0.01)
+    for step in range(steps):
+        loss = loss_fn(model(x), y)  # y: the class labels, 0 or 1
+        optimizer.zero_grad()
+        model.backward(loss_fn.backward())
+        optimizer.step()
+    return model, optimizer, loss, accuracy(model(x), y)
+
+
+# --8<-- [end:train]
+
+
 def check_all() -> None:
     """gradcheck each layer alone, inside a network, and the loss."""
     x = np.array([[0.5, -1.0], [2.0, 0.3], [-0.7, 0.1]])
@@ -146,11 +212,15 @@ def check_all() -> None:
         assert gradcheck(layer, x)
     assert gradcheck(Sequential(Scale(2), Softplus(), Bias(-0.2), Tanh()), x)
     assert gradcheck(HuberLoss(), [0.5, -3.0, 0.2], [0.0, 0.0, 1.0])
+    assert gradcheck(LabelHuberLoss(), [[0.5, -3.0], [0.2, 1.0]], np.array([0, 1]))
 
 
 def main() -> None:
     check_all()
     print("gradcheck passed for Softplus, Bias, Scale and HuberLoss")
+    _, _, loss, score = train_moons()
+    print("two moons, Scale, Dense, Softplus, Dense and Bias, LabelHuberLoss and RMSprop:")
+    print(f"loss {loss:.3f}, accuracy {score:.1%} after 1000 steps")
 
 
 if __name__ == "__main__":

@@ -319,6 +319,54 @@ def cnn_filters_figure(theme: str = "light"):
     return fig
 
 
+def datasets_figure(theme: str = "light"):
+    """moons, circles and spirals, side by side, each point coloured by its class."""
+    import matplotlib.pyplot as plt
+
+    from nanonet.datasets import circles, moons, spirals
+
+    data = {  # the calls api/datasets.md shows
+        "moons": moons(300, noise=0.1, rng=0),
+        "circles": circles(300, noise=0.05, rng=0),
+        "spirals": spirals(300, noise=0.03, rng=0),
+    }
+    colors = THEMES[theme]
+    fig, axes = plt.subplots(1, 3, figsize=(7.0, 2.6), layout="constrained")
+    fig.patch.set_alpha(0.0)
+    for ax, (name, (x, y)) in zip(axes, data.items(), strict=True):
+        for label in range(int(y.max()) + 1):
+            ax.scatter(*x[y == label].T, s=7, color=colors["lines"][label], label=f"class {label}")
+        ax.set_title(name, color=colors["text"], fontsize=11)
+        ax.set_aspect("equal", adjustable="datalim")  # boxes of one size, circles round
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_facecolor("none")
+        for spine in ax.spines.values():
+            spine.set_color(colors["grid"])
+    return fig
+
+
+def digits_samples_figure(theme: str = "light"):
+    """The first 20 of the digits, each titled with its label."""
+    import matplotlib.pyplot as plt
+
+    from nanonet.datasets import load_digits
+
+    images, labels = load_digits()
+    fig, axes = plt.subplots(2, 10, figsize=(7.0, 1.9), layout="constrained")
+    fig.patch.set_alpha(0.0)
+    for ax, image, label in zip(np.ravel(axes), images, labels, strict=False):
+        ax.imshow(
+            image.reshape(8, 8), cmap="gray_r" if theme == "light" else "gray", vmin=0, vmax=16
+        )
+        ax.set_title(str(label), color=THEMES[theme]["text"], fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_color(THEMES[theme]["grid"])
+    return fig
+
+
 FIGURES: dict[str, Callable] = {
     "two_node": two_node_figure,
     "two_node_cost": two_node_cost_figure,
@@ -333,27 +381,52 @@ FIGURES: dict[str, Callable] = {
     "filters": filters_figure,
     "im2col": im2col_figure,
     "cnn_filters": cnn_filters_figure,
+    "datasets": datasets_figure,
+    "digits_samples": digits_samples_figure,
 }
 
 
 #: The chapter's names for the input and each layer's output (as trace takes them).
 CHAPTER_NAMES = ["s0", "x1", "s1", "x2", "s2", "out"]
+#: The chapter's names for the weights.
+CHAPTER_LABELS = {"0.weight": "w0", "2.weight": "w1", "4.weight": "w2"}
 
 
 def two_node_network_drawing() -> Drawing:
     """The chapter's network: each value a circle, each layer an arrow with its weight."""
-    return draw(_example("two_node").build_model(), names=CHAPTER_NAMES)
+    return draw(
+        _example("two_node").build_model(), value_names=CHAPTER_NAMES, labels=CHAPTER_LABELS
+    )
 
 
 def two_node_backprop_drawing() -> Drawing:
     """One forward and one backward pass of the chapter's network, every number in place."""
     two_node = _example("two_node")
-    return draw(two_node.build_model(), two_node.S0, two_node.TARGET, names=CHAPTER_NAMES)
+    return draw(
+        two_node.build_model(), two_node.S0, two_node.TARGET,
+        value_names=CHAPTER_NAMES, labels=CHAPTER_LABELS,
+    )  # fmt: skip
+
+
+def xor_network_drawing() -> Drawing:
+    """The trained XOR network of the networks page, unit by unit, on the sample (0, 1)."""
+    networks = _example("networks")
+    model, _ = networks.train_xor()
+    return draw(model, networks.XOR_INPUTS[1])
+
+
+def xor_structure_drawing() -> Drawing:
+    """The untrained XOR network, unit by unit, without a sample: its structure and weights."""
+    from nanonet import Dense, Sequential, Tanh
+
+    return draw(Sequential(Dense(2, 4, rng=0), Tanh(), Dense(4, 1, rng=1)))
 
 
 DRAWINGS: dict[str, Callable[[], Drawing]] = {
     "two_node_network": two_node_network_drawing,
     "two_node_backprop": two_node_backprop_drawing,
+    "xor_network": xor_network_drawing,
+    "xor_structure": xor_structure_drawing,
 }
 
 

@@ -31,7 +31,7 @@ XOR_TARGETS = np.array([[0.0], [1.0], [1.0], [0.0]])
 
 
 def train_xor(steps=200, lr=0.5):
-    """Two inputs, four hidden Tanh units, one output: trained on the four XOR samples."""
+    """2 inputs, 4 hidden Tanh units, 1 output, trained on the 4 XOR samples."""
     model = Sequential(Dense(2, 4, rng=0), Tanh(), Dense(4, 1, rng=1))
     loss_fn = MSELoss()
     optimizer = SGD(model.parameters(), lr=lr)
@@ -66,13 +66,17 @@ def train_moons(steps=1000):
 # --8<-- [end:moons]
 
 
-# --8<-- [start:digits]
+# --8<-- [start:digits_data]
 def digits_data():
-    """The digits, pixels scaled to [0, 1]: 1,348 images to train on, 449 to test on."""
+    """The digits scaled to [0, 1]: 1,348 images to train on, 449 to test on."""
     x, y = load_digits()  # 1,797 images of 8 x 8 pixels, values 0 to 16
     return train_test_split(x / 16.0, y, 0.25, rng=0)
 
 
+# --8<-- [end:digits_data]
+
+
+# --8<-- [start:digits]
 def train_digits(epochs=10, batch_size=32):
     """64 pixels in, 64 hidden ReLU units, a score per digit out."""
     x_train, x_test, y_train, y_test = digits_data()

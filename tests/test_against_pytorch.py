@@ -460,3 +460,22 @@ def test_schedules_give_pytorchs_rates_epoch_by_epoch(ours, theirs, settings):
         torch_rates.append(reference.get_last_lr())
     np.testing.assert_allclose(rates, torch_rates, rtol=RTOL, atol=1e-15)
     assert scheduler.optimizer.lr == rates[-1][0] and len(set(np.ravel(rates))) > 3
+
+
+@pytest.mark.parametrize("nano, name", [(SGD, "SGD"), (Adam, "Adam")])
+def test_the_optimizers_arguments_are_pytorchs_with_its_defaults(nano, name):
+    """What the PyTorch page says: the same names and defaults, but SGD's lr, and fewer."""
+    import inspect
+
+    ours = inspect.signature(nano.__init__).parameters
+    theirs = inspect.signature(getattr(torch.optim, name).__init__).parameters
+    ours_names = [n for n in ours if n not in ("self", "parameters")]
+    assert ours_names == [n for n in theirs if n not in ("self", "params")][: len(ours_names)]
+    for argument in ours_names:
+        if (name, argument) == ("SGD", "lr"):  # nanonet asks for it; PyTorch's default is 0.001
+            assert ours[argument].default is inspect.Parameter.empty
+            assert theirs[argument].default == 0.001
+        else:
+            assert ours[argument].default == theirs[argument].default, argument
+    extras = {"SGD": {"maximize", "fused"}, "Adam": {"amsgrad", "maximize", "fused"}}
+    assert extras[name] <= set(theirs) - set(ours)  # what the page names as PyTorch's extras

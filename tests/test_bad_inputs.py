@@ -45,6 +45,7 @@ from nanonet import (
     Tanh,
     accuracy,
     batches,
+    draw,
     gradcheck,
     init,
     load,
@@ -311,6 +312,56 @@ case(
     lambda m: trace(m.net, [1.0, 2.0], [1.0, 2.0, 3.0]),
     ValueError,
     "target must have the shape",
+)
+# -- names for the tools' values and parameters ---------------------------------------------
+
+NAMED = {
+    "trace": lambda m, **names: trace(m.net, 2.0, 0.7, **names),
+    "draw": lambda m, **names: draw(m.net, 2.0, **names),
+}
+for tool, call in NAMED.items():
+    case(
+        f"{tool} labels not a dict",
+        lambda m, c=call: c(m, labels=["w0", "w1", "w2"]),
+        TypeError,
+        r"labels must be a dict from parameter names to labels, such as \{'0.weight': 'w0'\}",
+    )
+    case(
+        f"{tool} labels for a parameter the model lacks",
+        lambda m, c=call: c(m, labels={"w0": "w0"}),
+        ValueError,
+        "labels names 'w0', which the model does not have; its parameters are: 0.weight, ",
+    )
+    case(
+        f"{tool} two parameters, one label",
+        lambda m, c=call: c(m, labels={"0.weight": "w", "4.weight": "w"}),
+        ValueError,
+        "'0.weight' and '4.weight' are both 'w'",
+    )
+    case(
+        f"{tool} value_names one short",
+        lambda m, c=call: c(m, value_names=["s0", "x1", "s1", "x2", "s2"]),
+        ValueError,
+        "value_names must hold 6 names, one for the input",
+    )
+    case(
+        f"{tool} names and value_names",
+        lambda m, c=call: c(m, value_names=["a"] * 6, names=["a"] * 6),
+        TypeError,
+        "give value_names only: names is its old spelling",
+    )
+case("draw units not a bool", lambda m: draw(m.clf, units=1), TypeError, "units must be True")
+case(
+    "draw units for a chain of single weights",
+    lambda m: draw(m.net, units=True),
+    ValueError,
+    "cannot draw this network unit by unit: it has no Dense layer",
+)
+case(
+    "draw units for a batch",
+    lambda m: draw(m.clf, X, units=True),
+    ValueError,
+    r"x holds several samples \(shape \(3, 2\)\): give one",
 )
 case(
     "a loss for labels, without check_target",

@@ -71,6 +71,45 @@ def test_gradcheck_catches_a_bug_in_a_user_layer():
         gradcheck(BrokenTanh(), [0.5, -1.0])
 
 
+def test_a_loss_for_class_labels_overrides_check_target(custom):
+    loss_fn = custom.LabelHuberLoss()
+    scores = np.array([[2.0, -1.0], [0.5, 0.5], [0.0, 3.0]])
+    labels = np.array([0, 1, 1])
+    assert loss_fn(scores, labels) == custom.HuberLoss()(scores, np.eye(2)[labels])
+    with pytest.raises(ValueError, match="overrides check_target"):
+        custom.HuberLoss()(scores, labels)
+    with pytest.raises(ValueError, match=r"one class label per sample.* shape \(2,\)"):
+        loss_fn(scores, labels[:2])
+    with pytest.raises(ValueError, match="labels must be from 0 to 1"):
+        loss_fn(scores, np.array([0, 1, 2]))
+    with pytest.raises(TypeError, match="labels must be integers"):
+        loss_fn(scores, np.array([0.0, 1.0, 1.0]))
+
+
+def test_the_example_trains_a_network_with_the_three_layers(custom):
+    model, optimizer, loss, score = custom.train_moons(steps=1000)
+    kinds = [type(layer).__name__ for layer in model]
+    assert kinds == ["Scale", "Dense", "Softplus", "Dense", "Bias"]
+    assert isinstance(optimizer, custom.RMSprop)
+    assert loss < 0.02 and score == 0.995  # 199 of the 200 points
+    untrained, _, first_loss, _ = custom.train_moons(steps=1)
+    assert first_loss > 10 * loss
+
+
 def test_example_script_runs(custom, capsys):
     custom.main()
-    assert "gradcheck passed for Softplus, Bias, Scale and HuberLoss" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines() == [
+        "gradcheck passed for Softplus, Bias, Scale and HuberLoss",
+        "two moons, Scale, Dense, Softplus, Dense and Bias, LabelHuberLoss and RMSprop:",
+        "loss 0.017, accuracy 99.5% after 1000 steps",
+    ]
+    assert (
+        custom.__doc__.split("it prints::")[1].split()
+        == " ".join(
+            [
+                "gradcheck passed for Softplus, Bias, Scale and HuberLoss",
+                "two moons, Scale, Dense, Softplus, Dense and Bias, LabelHuberLoss and RMSprop:",
+                "loss 0.017, accuracy 99.5% after 1000 steps",
+            ]
+        ).split()
+    )

@@ -194,10 +194,43 @@ THEMES_TEXT = {"light": "#1f2328", "dark": "#e6edf3"}
 
 
 def test_pages_show_each_figure_in_both_themes():
+    shown = set()
     for page in PAGES:
         text = page.read_text()
-        for name in re.findall(r"\(img/([\w-]+)-light\.svg#only-light\)", text):
-            assert f"(img/{name}-dark.svg#only-dark)" in text, f"{page.name}: {name}"
+        for up, name in re.findall(r"\(((?:\.\./)*)img/([\w-]+)-light\.svg#only-light\)", text):
+            assert f"({up}img/{name}-dark.svg#only-dark)" in text, f"{page.name}: {name}"
+            assert up == "../" * len(page.relative_to(DOCS).parent.parts), f"{page.name}: {name}"
+            shown.add(name)
+    figures = load(ROOT / "examples/docs_figures.py")
+    assert shown == set(figures.FIGURES)  # every figure drawn is shown, and the other way
+
+
+def test_the_api_pages_of_datasets_and_draw_show_their_pictures(example):
+    """The figures of api/datasets.md are the calls it prints; api/tools/draw.md's drawings."""
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    from nanonet.datasets import circles, load_digits, moons, spirals
+
+    figures = example("docs_figures")
+    fig = figures.FIGURES["datasets"]("dark")
+    calls = {
+        "moons": moons(300, noise=0.1, rng=0),
+        "circles": circles(300, noise=0.05, rng=0),
+        "spirals": spirals(300, noise=0.03, rng=0),
+    }
+    page = (DOCS / "api/datasets.md").read_text()
+    for ax, (name, (x, y)) in zip(fig.axes, calls.items(), strict=True):
+        assert ax.get_title() == name and name in page
+        points = np.concatenate([c.get_offsets() for c in ax.collections])
+        assert len(points) == len(x) and len(ax.collections) == y.max() + 1
+    fig = figures.FIGURES["digits_samples"]("light")
+    assert [ax.get_title() for ax in fig.axes] == [str(label) for label in load_digits()[1][:20]]
+    plt.close("all")
+    draw_page = (DOCS / "api/tools/draw.md").read_text()
+    for name in re.findall(r'data-drawing="([\w-]+)"', draw_page):
+        assert figures.DRAWINGS[name]().svg.startswith("<svg")
+    assert 'data-drawing="xor_structure"' in draw_page
 
 
 def test_every_public_name_has_a_docstring_with_an_example():

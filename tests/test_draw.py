@@ -91,7 +91,7 @@ class Picture:
 
 @pytest.fixture
 def chapter_drawing(two_node, chapter):
-    return draw(two_node(), chapter.s0, chapter.target, names=CHAPTER_NAMES)
+    return draw(two_node(), chapter.s0, chapter.target, value_names=CHAPTER_NAMES)
 
 
 def test_the_two_node_drawing_holds_the_forward_values_at_4_digits(chapter_drawing, chapter):
@@ -195,12 +195,12 @@ def test_digits_none_shows_every_digit(two_node, chapter):
 
 def test_names_label_the_circles_and_are_escaped(two_node):
     names = ["in", "a<b", "s&1", "x2", 's"2', "y"]
-    picture = Picture(draw(two_node(), 2.0, 0.7, names=names).svg)  # still well-formed XML
+    picture = Picture(draw(two_node(), 2.0, 0.7, value_names=names).svg)  # still well-formed XML
     assert picture.names() == [*names, "C"]
-    with pytest.raises(ValueError, match="names must hold 6 names"):
-        draw(two_node(), names=["a", "b"])
-    with pytest.raises(ValueError, match="names must hold 6 names"):
-        draw(two_node(), names="s0 x1 s1 x2 s2 out")
+    with pytest.raises(ValueError, match="value_names must hold 6 names"):
+        draw(two_node(), value_names=["a", "b"])
+    with pytest.raises(ValueError, match="value_names must hold 6 names"):
+        draw(two_node(), value_names="s0 x1 s1 x2 s2 out")
 
 
 def test_a_users_layer_without_a_symbol_is_a_box_with_its_name(Scale):
@@ -255,8 +255,13 @@ def test_a_symbol_that_is_not_a_str_is_refused(Scale):
     class Bad(Scale):
         symbol = 3
 
+    class BadActivation(Tanh):
+        symbol = 3
+
     with pytest.raises(TypeError, match=r"Bad\.symbol labels the layer in draw, .* got int"):
         draw(Bad(1.0))
+    with pytest.raises(TypeError, match=r"BadActivation\.symbol labels the layer in draw"):
+        draw(Sequential(Dense(2, 2, rng=0), BadActivation()))  # the unit picture too
 
 
 def test_a_single_layer_is_drawn_as_one_arrow():
@@ -371,12 +376,22 @@ def test_a_bad_x_raises_the_models_own_error():
 
 def test_the_docs_drawings_are_the_chapters(example, chapter):
     figures = example("docs_figures")
-    assert sorted(figures.DRAWINGS) == ["two_node_backprop", "two_node_network"]
+    assert sorted(figures.DRAWINGS) == [
+        "two_node_backprop",
+        "two_node_network",
+        "xor_network",
+        "xor_structure",
+    ]
     network = Picture(figures.DRAWINGS["two_node_network"]().svg)
     assert network.names() == CHAPTER_NAMES
     backprop = Picture(figures.DRAWINGS["two_node_backprop"]().svg)
     assert backprop.under("out", "forward") == [f"{chapter.initial_out:.4g}"]
-    assert backprop.edge(0)[1] == ["dC/d(0.weight)", "-0.001177"]
+    assert backprop.edge(0)[1] == ["dC/dw0", "-0.001177"]  # the prose's names
+    assert network.edge(0)[0] == ["w0 = 2", "×"]
+    xor = Units(figures.DRAWINGS["xor_network"]().svg)  # the networks page's, trained
+    assert [len(column) for column in xor.columns] == [2, 4, 4, 1] and len(xor.weights) == 17
+    assert "For one sample: x = 0, 1, " in xor.picture.desc
+    assert Units(figures.DRAWINGS["xor_structure"]().svg).picture.desc.count("For one") == 0
 
 
 def test_every_drawing_the_docs_ask_for_exists(example):
@@ -386,6 +401,191 @@ def test_every_drawing_the_docs_ask_for_exists(example):
         for name in re.findall(r'data-drawing="([\w-]+)"', page.read_text())
     }
     assert asked and asked <= set(example("docs_figures").DRAWINGS)
+
+
+# -- small Dense networks, unit by unit --------------------------------------------
+
+
+def xor_network():
+    """The untrained 2-4-1 network of the networks page (XOR)."""
+    return Sequential(Dense(2, 4, rng=0), Tanh(), Dense(4, 1, rng=1))
+
+
+class Units:
+    """A unit-by-unit drawing read back: its units by column, bias squares and weight lines."""
+
+    def __init__(self, svg: str):
+        self.picture = Picture(svg)
+        root = self.picture.root
+        ellipses = [(float(e.get("cx")), float(e.get("cy"))) for e in root.iter(f"{SVG}ellipse")]
+        xs = sorted({x for x, _ in ellipses})
+        self.columns = [sorted(y for x, y in ellipses if x == cx) for cx in xs]
+        self.xs = xs
+        self.biases = [
+            (float(r.get("x")) + float(r.get("width")) / 2, float(r.get("y")) + 11)
+            for r in root.iter(f"{SVG}rect")
+        ]
+        self.weights = [
+            (
+                *(float(line.get(k)) for k in ("x1", "y1", "x2", "y2")),
+                line.get("class"),
+                float(line.get("stroke-width")),
+            )
+            for line in root.findall(f"{SVG}line")  # (the key's samples are in a group)
+            if line.get("class") in ("nanonet-positive", "nanonet-negative")
+        ]
+
+    def line_into(self, column: int, unit: int, source_y: float) -> tuple[str, float]:
+        """The class and width of the weight line from height ``source_y`` to a unit."""
+        y = self.columns[column][unit]
+        x = self.xs[column]
+        ((css, width),) = [
+            (css, w)
+            for x1, y1, x2, y2, css, w in self.weights
+            if abs(y2 - y) < 0.05 and abs(y1 - source_y) < 0.05 and x1 < x2 < x + 0.05
+            and x2 > x - 60
+        ]  # fmt: skip
+        return css, width
+
+
+def test_a_small_dense_network_is_drawn_unit_by_unit():
+    model = xor_network()
+    units = Units(draw(model).svg)
+    assert [len(column) for column in units.columns] == [2, 4, 4, 1]  # x, y0, y1 = tanh(y0), y2
+    assert units.picture.title == "Sequential: x (2) → y0 (4) → y1 (4) → y2 (1)"
+    # every weight a line: 8 + 4 biases into y0, 4 + 1 bias into y2, none between y0 and y1
+    assert len(units.weights) == 17 and len(units.biases) == 2
+    first, second = model[0], model[2]
+    for layer, into in ((first, 1), (second, 3)):
+        weight, bias = layer.weight.value, layer.bias.value
+        largest = max(np.abs(weight).max(), np.abs(bias).max())
+        bias_y = [y for x, y in units.biases if abs(x - units.xs[into - 1]) < 0.05]
+        for j in range(weight.shape[0]):
+            sources = [*zip(units.columns[into - 1], weight[j], strict=True), (bias_y[0], bias[j])]
+            for source_y, w in sources:
+                css, width = units.line_into(into, j, source_y)
+                assert css == ("nanonet-negative" if w < 0 else "nanonet-positive")
+                assert width == pytest.approx(0.6 + 3.4 * abs(w) / largest, abs=0.006)
+    # the activation: one arrow per unit, each with its symbol
+    texts = [text for _, _, _, text in units.picture.texts]
+    assert texts.count("tanh") == 4 and texts.count("1") == 2  # the biases' units
+    for words in ["Dense(2→4)", "0.weight (4, 2)", "0.bias (4,)", "2.weight (1, 4)"]:
+        assert words in texts
+    assert {"positive weight", "negative weight", "the thicker, the larger"} <= set(texts)
+    desc = units.picture.desc
+    assert "Dense(2→4) joins each of the 2 units of x to each of the 4 units of y0" in desc
+    assert f"0.weight = [[{first.weight.value[0, 0]:.4g}, " in desc
+    assert "tanh takes each unit of y0 to its unit of y1" in desc
+
+
+def test_one_sample_shows_every_units_value_and_labels_name_the_weights():
+    model = xor_network()
+    labels = {"0.weight": "W1", "0.bias": "b1", "2.weight": "W2", "2.bias": "b2"}
+    x = np.array([0.0, 1.0])
+    units = Units(draw(model, x, value_names=["x", "h", "a", "out"], labels=labels).svg)
+    hidden = model[0](x)
+    expected = [x, hidden, np.tanh(hidden), model(x)]
+    for column, cx, values in zip(units.columns, units.xs, expected, strict=True):
+        inside = [
+            text
+            for y in column
+            for ty, tx, _, text in units.picture.texts
+            if abs(tx - cx) < 0.05 and abs(ty - y - 4.5) < 0.05
+        ]
+        assert inside == [f"{v:.4g}" for v in values]
+    texts = [text for _, _, _, text in units.picture.texts]
+    assert "W1 (4, 2)" in texts and "b2 (1,)" in texts and "0.weight (4, 2)" not in texts
+    assert "For one sample: x = 0, 1, h = " in units.picture.desc
+    one_row = Units(draw(model, x[None, :]).svg)  # a batch of one is one sample too
+    assert [len(column) for column in one_row.columns] == [2, 4, 4, 1]
+
+
+@pytest.mark.parametrize(
+    "make, x, target",
+    [
+        (lambda: Sequential(Dense(2, 16, rng=0), Tanh(), Dense(16, 2, rng=1)), None, None),
+        (xor_network, np.ones((4, 2)), None),  # a batch
+        (xor_network, np.ones(2), np.ones(1)),  # a target: the gradients
+        (lambda: Sequential(Linear(2.0), Sigmoid()), None, None),  # no Dense
+    ],
+)
+def test_other_networks_keep_the_chain_picture(make, x, target):
+    picture = Picture(draw(make(), x, target).svg)
+    assert not list(picture.root.iter(f"{SVG}rect"))
+    assert len(picture.circles) == len(make()) + 1 + (target is not None)
+    with pytest.raises(ValueError, match="cannot draw this network unit by unit: "):
+        draw(make(), x, target, units=True)
+
+
+def test_units_chooses_the_picture():
+    chain = Picture(draw(xor_network(), units=False).svg)
+    assert chain.names() == ["x", "y0", "y1", "y2"]
+    assert len(Units(draw(xor_network(), units=True).svg).weights) == 17
+    with pytest.raises(TypeError, match="units must be True, False or None, got str"):
+        draw(xor_network(), units="yes")
+
+
+def test_a_users_layer_is_drawn_unit_by_unit_only_if_it_acts_on_each_number_alone():
+    class Cube(Layer):  # elementwise, no symbol: its class name on each arrow
+        def forward(self, x):
+            self.x = x
+            return x**3
+
+        def backward(self, grad):
+            return grad * 3 * self.x**2
+
+    class Mix(Layer):  # each output is the sum of all inputs
+        def forward(self, x):
+            return np.sum(x, axis=-1, keepdims=True) + 0 * x
+
+        def backward(self, grad):
+            return np.sum(grad, axis=-1, keepdims=True) + 0 * grad
+
+    cube = Units(draw(Sequential(Dense(2, 3, rng=0), Cube(), Dense(3, 1, rng=1))).svg)
+    assert [t for _, _, _, t in cube.picture.texts].count("Cube") == 3
+    model = Sequential(Dense(2, 3, rng=0), Mix(), Dense(3, 1, rng=1))
+    assert draw(model).title == "Sequential: x → y0 → y1 → y2"  # the chain picture
+    with pytest.raises(ValueError, match=r"layer 1 \(Mix\) does not act on each number alone"):
+        draw(model, units=True)
+    with pytest.raises(ValueError, match=r"layer 0 \(_Scale\) has parameters but is not a Dense"):
+        draw(Sequential(_scale(), Dense(1, 1, rng=0)), units=True)
+    no_bias = Units(draw(Sequential(Dense(2, 2, bias=False, rng=0))).svg)
+    assert no_bias.biases == [] and len(no_bias.weights) == 4
+
+
+def _scale():
+    class _Scale(Layer):
+        def __init__(self):
+            self.a = Parameter(2.0)
+
+        def forward(self, x):
+            return self.a.value * x
+
+        def backward(self, grad):
+            return grad * self.a.value
+
+    return _Scale()
+
+
+def test_the_unit_picture_leaves_the_model_as_it_was():
+    model = xor_network()
+    before = model.state_dict()
+    draw(model, np.array([1.0, 0.0]))
+    after = model.state_dict()
+    assert all(np.array_equal(after[name], value) for name, value in before.items())
+    assert not hasattr(model[0], "x")  # nothing ran through the model itself
+
+
+def test_draw_takes_labels_and_names_is_the_old_spelling_of_value_names(two_node):
+    labels = {"0.weight": "w0", "2.weight": "w1", "4.weight": "w2"}
+    picture = Picture(draw(two_node(), 2.0, 0.7, labels=labels).svg)
+    assert picture.edge(0) == (["w0 = 2", "×"], ["dC/dw0", "-0.001177"])
+    assert "Linear (×) with w2 = 0.5 takes y3 to y4" in picture.desc
+    with pytest.warns(DeprecationWarning, match="names= is now value_names="):
+        old = draw(two_node(), names=CHAPTER_NAMES)
+    assert old.svg == draw(two_node(), value_names=CHAPTER_NAMES).svg
+    with pytest.raises(ValueError, match="labels names '1.weight'"):
+        draw(two_node(), labels={"1.weight": "w"})
 
 
 # -- in a browser ------------------------------------------------------------------
@@ -423,6 +623,8 @@ MEASURE = """svg => {
     return {width: box.width, scrolls: frame.scrollWidth > frame.clientWidth,
             texts: [...svg.querySelectorAll('text')].map(seen),
             spans: [...svg.querySelectorAll('tspan')].map(seen),
+            weights: [...svg.querySelectorAll('line.nanonet-positive, line.nanonet-negative')]
+                .map(line => getComputedStyle(line).stroke),
             background: getComputedStyle(document.body).backgroundColor};
 }"""
 
@@ -462,11 +664,15 @@ def _overlap(a: list[float], b: list[float]) -> float:
 
 
 @pytest.mark.browser
-def test_the_drawing_renders_legibly_in_chromium_light_and_dark(chapter_drawing, tmp_path):
+@pytest.mark.parametrize("which", ["chapter", "xor_units"])
+def test_the_drawing_renders_legibly_in_chromium_light_and_dark(which, chapter_drawing, tmp_path):
+    """The chapter's backprop drawing, and the XOR network unit by unit with one sample's values."""
+    drawing = chapter_drawing if which == "chapter" else draw(xor_network(), np.array([0.0, 1.0]))
+    min_width = float(re.search(r"min-width: (\d+)px", drawing.svg)[1])
     sync_playwright = _chromium()
     shots = Path(os.environ.get("NANONET_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
-    image = "data:image/svg+xml;base64," + base64.b64encode(chapter_drawing.svg.encode()).decode()
+    image = "data:image/svg+xml;base64," + base64.b64encode(drawing.svg.encode()).decode()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -482,16 +688,16 @@ def test_the_drawing_renders_legibly_in_chromium_light_and_dark(chapter_drawing,
                     page.set_content(
                         f'<body style="margin: 16px; color: {text}; background: {background}; '
                         f'font-family: Helvetica, Arial, sans-serif">'
-                        f'<div style="overflow-x: auto">{chapter_drawing.svg}</div>'
+                        f'<div style="overflow-x: auto">{drawing.svg}</div>'
                         f'<p>The same SVG as an image:</p><img src="{image}" alt="">'
                         "</body>"
                     )
-                    page.screenshot(path=shots / f"draw-{scheme}-{width}.png")
+                    page.screenshot(path=shots / f"draw-{which}-{scheme}-{width}.png")
                     seen = page.locator("svg").evaluate(MEASURE)
                     # At 700 px it fits the page; at 400 it scrolls rather than shrink more.
                     if width == 700:
                         assert seen["width"] <= width - 32 + 0.5, where
-                    assert seen["scrolls"] == (width == 400), where
+                    assert seen["scrolls"] == (min_width > width - 32), where
                     # Every text is 11 px or more on the screen, and no two overlap.
                     assert min(t["size"] for t in seen["texts"]) >= 11 - 1e-9, where
                     for i, a in enumerate(seen["texts"]):
@@ -502,6 +708,9 @@ def test_the_drawing_renders_legibly_in_chromium_light_and_dark(chapter_drawing,
                     for t in seen["texts"] + seen["spans"]:
                         ratio = _contrast(t["fill"], seen["background"])
                         assert ratio >= 4.5, f"{where}: {t['text']!r} in {t['fill']}: {ratio:.2f}"
+                    # Every weight's line stands out as a graphic must: WCAG's 3:1.
+                    for stroke in seen["weights"]:
+                        assert _contrast(stroke, seen["background"]) >= 3, f"{where}: {stroke}"
                     # Alone, as an image, it renders with its own colours and background.
                     assert page.locator("img").evaluate("img => img.naturalWidth") > 0, where
                     page.close()

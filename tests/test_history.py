@@ -6,7 +6,17 @@ import warnings
 import numpy as np
 import pytest
 
-from nanonet import SGD, History, Layer, MSELoss, Parameter, TrainingWarning
+from nanonet import (
+    SGD,
+    Dense,
+    History,
+    Layer,
+    MSELoss,
+    Parameter,
+    Sequential,
+    Tanh,
+    TrainingWarning,
+)
 
 
 def train(model, history, steps=50, record_output=True):
@@ -108,17 +118,46 @@ def test_plot_writes_the_chapters_figure(two_node, tmp_path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_plot_draws_array_parameters_element_by_element():
+def test_plot_draws_array_parameters_element_by_element_with_one_legend_entry():
     pytest.importorskip("matplotlib").use("Agg")
 
     class Bias(Layer):
         def __init__(self):
-            self.b = Parameter([0.0, 1.0])
+            self.b = Parameter([0.0, 1.0, 2.0])
 
     history = History(Bias())
     history.record(1.0)
-    ax = history.plot()
-    assert [line.get_label() for line in ax.get_lines()] == ["b[0]", "b[1]"]
+    ax = history.plot(labels={"b": "bias"})
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == ["bias (3 elements)", "_bias[1]", "_bias[2]"]
+    assert len({line.get_color() for line in lines}) == 1  # one parameter, one colour
+    assert [line.get_ydata()[0] for line in lines] == [0.0, 1.0, 2.0]
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["bias (3 elements)"]
+
+
+@pytest.mark.parametrize("hidden_layers", [1, 12])
+def test_plot_of_a_dense_network_keeps_its_legend_on_the_figure(hidden_layers):
+    """The 2-4-1 XOR network drew 17 entries over the plot; a deep one, many more."""
+    pytest.importorskip("matplotlib").use("Agg")
+    import matplotlib.pyplot as plt
+
+    layers = [Dense(2, 4, rng=0), Tanh()]
+    for k in range(1, hidden_layers):
+        layers += [Dense(4, 4, rng=k), Tanh()]
+    model = Sequential(*layers, Dense(4, 1, rng=99))
+    history = History(model)
+    history.record(0.5, output=0.3)  # (a scalar output is drawn too)
+    ax = history.plot(target=1.0)
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend[:2] == ["0.weight (8 elements)", "0.bias (4 elements)"]
+    assert len(legend) == 2 * (hidden_layers + 1) + 2  # one per parameter, out, target
+    figure = ax.figure
+    figure.canvas.draw()
+    box, frame = ax.get_legend().get_window_extent(), figure.bbox
+    assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+    beside = box.x0 >= ax.get_window_extent().x1  # many entries: beside the plot, not on it
+    assert beside == (len(legend) > 5)
+    plt.close(figure)
 
 
 def test_plot_without_matplotlib_says_which_extra_to_install(two_node, monkeypatch):

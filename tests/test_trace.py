@@ -61,12 +61,77 @@ def test_chain_rule_factors_are_the_chapters_expressions(two_node, chapter):
 
 
 def test_the_chapters_names_give_the_chapters_chain(two_node, chapter):
-    t = trace(two_node(), chapter.s0, chapter.target, names=CHAPTER_NAMES)
+    t = trace(two_node(), chapter.s0, chapter.target, value_names=CHAPTER_NAMES)
     labels = [label for label, _ in t.chains[0].factors]
     assert labels == ["dC/dout", "dout/ds2", "ds2/dx2", "dx2/ds1", "ds1/dx1", "dx1/d(0.weight)"]
-    assert t.names == CHAPTER_NAMES
-    with pytest.raises(ValueError, match="names must hold 6 names"):
-        trace(two_node(), 2.0, 0.7, names=["x", "y"])
+    assert t.value_names == CHAPTER_NAMES
+    with pytest.raises(ValueError, match="value_names must hold 6 names"):
+        trace(two_node(), 2.0, 0.7, value_names=["x", "y"])
+
+
+CHAPTER_LABELS = {"0.weight": "w0", "2.weight": "w1", "4.weight": "w2"}
+
+
+def test_labels_name_the_weights_in_the_chain_the_tables_and_check(two_node, chapter):
+    t = trace(
+        two_node(), chapter.s0, chapter.target, value_names=CHAPTER_NAMES, labels=CHAPTER_LABELS
+    )
+    chains = {chain.parameter: chain for chain in t.chains}  # data keeps the parameters' names
+    assert [chain.label for chain in t.chains] == ["w0", "w1", "w2"]
+    assert t.labels == CHAPTER_LABELS
+    labels = [label for label, _ in chains["0.weight"].factors]
+    assert labels == ["dC/dout", "dout/ds2", "ds2/dx2", "dx2/ds1", "ds1/dx1", "dx1/dw0"]
+    assert str(chains["4.weight"]).splitlines() == [
+        "dC/dw2 = dC/dout * dout/dw2",
+        "    = (-0.3362) * (0.7275)",
+        "    = -0.2446, which equals backward's -0.2446",
+    ]
+    text = str(t)
+    assert "weight: -0.2446" not in text and "w2: -0.2446" in text  # the backward table
+    assert "d(0.weight)" not in text and "d(" not in text.split("chain rule")[1]
+    assert "<td>dC/dw0</td>" in t._repr_html_()
+    # check takes a label or a name, and answers in the labels
+    assert str(t.check("w0", W0_FACTORS)).startswith("right: dC/dw0 = ")
+    assert t.check("0.weight", W0_FACTORS).label == "w0"
+    wrong = str(t.check("w0", [-0.3362, 0.5, 0.1982, 1, 0.25, 2])).splitlines()
+    assert wrong[0] == "0.25 is not a factor of dC/dw0"
+    with pytest.raises(ValueError, match=r"its parameters are: 0\.weight \(w0\), 2\.weight"):
+        t.check("w3", [1.0])
+
+
+def test_a_label_that_is_not_a_plain_name_keeps_its_brackets_and_arrays_use_labels():
+    model = Sequential(Dense(2, 1, rng=0))
+    t = trace(model, [[0.5, 2.0]], [[1.0]], labels={"0.weight": "W", "0.bias": "bias b"})
+    weight, bias = t.chains
+    assert str(weight).splitlines()[0].startswith("dC/dW = ")
+    assert "dy0[0, 0]/dW[0, 0]" in str(weight)
+    assert str(bias).startswith("dC/d(bias b) = ")
+    assert trace(model, [[0.5, 2.0]], [[1.0]]).chains[0].label == "0.weight"  # default: name
+
+
+@pytest.mark.parametrize(
+    "labels, error, message",
+    [
+        (["w0"], TypeError, "labels must be a dict from parameter names to labels"),
+        ({"0.weight": 1}, TypeError, "labels must be a dict"),
+        ({"1.weight": "w"}, ValueError, "labels names '1.weight', which the model does not have"),
+        ({"0.weight": "w", "2.weight": "w"}, ValueError, "'0.weight' and '2.weight' are both 'w'"),
+        ({"0.weight": "2.weight"}, ValueError, "'0.weight' and '2.weight' are both '2.weight'"),
+    ],
+)
+def test_bad_labels_are_refused(two_node, labels, error, message):
+    with pytest.raises(error, match=message):
+        trace(two_node(), 2.0, 0.7, labels=labels)
+
+
+def test_names_is_the_old_spelling_of_value_names_and_warns(two_node):
+    with pytest.warns(DeprecationWarning, match="names= is now value_names="):
+        t = trace(two_node(), 2.0, 0.7, names=CHAPTER_NAMES)
+    assert t.value_names == CHAPTER_NAMES
+    with pytest.warns(DeprecationWarning, match="Trace.names is now Trace.value_names"):
+        assert t.names == CHAPTER_NAMES
+    with pytest.raises(TypeError, match="give value_names only"):
+        trace(two_node(), 2.0, 0.7, names=CHAPTER_NAMES, value_names=CHAPTER_NAMES)
 
 
 def test_model_weights_gradients_and_caches_are_untouched(two_node):
@@ -263,7 +328,7 @@ W0_FACTORS = [-0.3362, 0.5, 0.1982, 1, 0.01766, 2]  # the exercise's answer, as 
 
 @pytest.fixture
 def chapter_trace(two_node, chapter):
-    return trace(two_node(), chapter.s0, chapter.target, names=CHAPTER_NAMES)
+    return trace(two_node(), chapter.s0, chapter.target, value_names=CHAPTER_NAMES)
 
 
 def test_a_right_answer_in_any_order_is_right(chapter_trace):
@@ -334,5 +399,5 @@ CHAPTER = trace(
     Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5)),
     2.0,
     0.7,
-    names=CHAPTER_NAMES,
+    value_names=CHAPTER_NAMES,
 )

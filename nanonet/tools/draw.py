@@ -7,10 +7,16 @@ second row below runs right to left and shows the gradients (the backward
 pass): dC/d(value) under every value, and under every layer the
 dC/d(parameter) of each of its parameters.
 
+A small network of `nanonet.Dense` layers and activations (at most 8
+units in every layer), with no input or with one sample and no target, is
+drawn unit by unit instead, the textbook picture: every unit a circle,
+every weight a line whose width shows its size and whose dash and colour
+its sign.
+
 nanonet writes the SVG itself, as text: no Graphviz, no matplotlib. It is
 made to sit on any page, light or dark: lines and labels take the colour of
-the text around them (``currentColor``), and the two accent colours are
-mixed from a blue or an orange and that same text colour. Alone (a file, or
+the text around them (``currentColor``), and the accent colours are mixed
+from a blue or an orange and that same text colour. Alone (a file, or
 an ``<img>``), the drawing paints its own background, light or dark as the
 reader's system prefers.
 
@@ -24,8 +30,7 @@ your own layer and it is drawn exactly like a built-in one.
 from __future__ import annotations
 
 import html
-import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,40 +40,22 @@ from .._checks import Value, as_count, as_path
 from .._format import format_number
 from ..layer import Layer
 from ..loss import MSELoss
+from . import _svg as svg
+from ._names import d_name, parameter_labels, symbol_of
+from ._names import value_names as pick_value_names
 from ._steps import run_copy, steps_of
+from ._svg import FONT_SIZE, LINE, PAD, SYMBOL_SIZE
+from ._units import units_svg
+from ._units import why_not as why_not_units
 from .trace import trace
-from .trace.engine import value_names
 
-# -- sizes, in px of the drawing (1 px on the page when shown at full size) --
-FONT_SIZE = 13  # every text but the layers' symbols
-SYMBOL_SIZE = 16  # a layer's symbol, such as σ
-LINE = 17  # from one line's baseline to the next
-PAD = 10  # around the picture
+# -- sizes of the chain picture, in px (1 px on the page when shown at full size) --
 RADIUS = 18  # of a circle; an oval for a longer name is as high, and wider
 ARROW = 42  # the shortest arrow between two values
 BACK_ARROW = 22  # the shortest arrow between two gradients
 BOX = 12  # a box's height above and below its arrow
 #: Arrays with at most this many numbers are shown in a column, larger ones by their shape.
 MAX_LINES = 4
-#: The drawing shrinks to fit a narrow page down to 11 px text, then the page scrolls.
-MIN_SCALE = 11 / FONT_SIZE
-
-# Width of characters, in units of the font size: DejaVu Sans, the widest of
-# the usual sans-serif fonts, rounded up; a drawing sized for it fits others.
-_NARROW, _WIDE = set(" .,:;-()[]/'!|fijlrtI"), set("mwMW=+×→←")
-
-
-def _width(text: str, size: float = FONT_SIZE) -> float:
-    """An estimate of the width of ``text`` on the page, in px: SVG text has no measure."""
-    return size * sum(_units(c) for c in text)
-
-
-def _units(c: str) -> float:
-    if c in _NARROW:
-        return 0.34
-    if c in _WIDE:
-        return 0.88
-    return 0.72 if c.isupper() else 0.64
 
 
 @dataclass
@@ -139,8 +126,11 @@ def draw(
     target: object = None,
     loss_fn: Any = None,
     *,
-    names: Sequence[str] | None = None,
+    value_names: Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
     digits: int | None = 4,
+    units: bool | None = None,
+    names: Sequence[str] | None = None,
 ) -> Drawing:
     """Draw a network: its values as circles, its layers as arrows, and their numbers.
 
@@ -158,6 +148,17 @@ def draw(
     array of at most 4 numbers shows them in a column; a larger array (a
     batch, say) shows its shape: `trace` shows every number.
 
+    A small Dense network is drawn unit by unit instead: when every layer
+    is a `nanonet.Dense` or a layer without parameters that acts on each
+    number alone (an activation), no value is wider than 8 units, ``x`` is
+    None or one sample, and there is no ``target``. Each value is a column
+    of circles (with one sample, each shows its number); each weight is a
+    line from a unit to a unit of the next column, as thick as the weight
+    is large against the layer's largest, solid where it is positive and
+    dashed where negative; a bias is the weight of a square unit that is
+    always 1; an activation is an arrow from each unit to the next. The
+    title counts the units: ``Sequential: x (2) → y0 (4) → y1 (4) → y2 (1)``.
+
     The drawing is sized for its text to be 13 px at full size. It shrinks
     to fit a narrower page, but not below 11 px text: on a phone, scroll it
     sideways.
@@ -167,10 +168,16 @@ def draw(
         x: The input, a number or an array; None to draw only the structure.
         target: The desired output, for the cost and the gradients (needs ``x``).
         loss_fn: The loss; `nanonet.MSELoss` by default (needs ``target``).
-        names: Names for the values, as in `trace`: the input first, then
-            each layer's output. By default ``x``, ``y0``, ``y1``, ...; the
-            chapter's are ``["s0", "x1", "s1", "x2", "s2", "out"]``.
+        value_names: Names for the values, as in `trace`: the input first,
+            then each layer's output. By default ``x``, ``y0``, ``y1``, ...;
+            the chapter's are ``["s0", "x1", "s1", "x2", "s2", "out"]``.
+        labels: Names for the parameters, as in `trace` and `History.plot`:
+            a dict such as ``{"0.weight": "w0"}``; a parameter without a
+            label is shown by its name from ``named_parameters()``.
         digits: Significant digits of every number (None: all of them).
+        units: Draw unit by unit (True), as a chain of values (False), or
+            unit by unit whenever the network allows it (None, the default).
+        names: The old spelling of ``value_names`` (deprecated: it warns).
 
     Returns:
         The picture, a `Drawing`. Its ``.svg`` is the text, ``.save(path)``
@@ -178,20 +185,32 @@ def draw(
 
     Raises:
         TypeError: If ``model`` is not a Layer, a layer's ``symbol`` is not
-            a str, or ``digits`` is not an int (and the errors of the forward
-            pass and the loss for a bad ``x`` or ``target``).
+            a str, ``labels`` is not a dict of str to str, ``digits`` is not
+            an int, or both ``value_names`` and ``names`` are given (and the
+            errors of the forward pass and the loss for a bad ``x`` or
+            ``target``).
         ValueError: If ``target`` is given without ``x``, ``loss_fn``
-            without ``target``, ``names`` does not hold one name per value,
-            or ``digits`` is below 1.
+            without ``target``, ``value_names`` does not hold one name per
+            value, ``labels`` names a parameter the model does not have or
+            gives two the same label, ``digits`` is below 1, or
+            ``units=True`` for a network that cannot be drawn unit by unit
+            (the message says why).
 
     Examples:
         >>> from nanonet import Linear, Sigmoid, Sequential
         >>> model = Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
-        >>> drawing = draw(model, 2.0, 0.7, names=["s0", "x1", "s1", "x2", "s2", "out"])
+        >>> drawing = draw(model, 2.0, 0.7, value_names=["s0", "x1", "s1", "x2", "s2", "out"],
+        ...                labels={"0.weight": "w0", "2.weight": "w1", "4.weight": "w2"})
         >>> drawing.title
         'Sequential: s0 → x1 → s1 → x2 → s2 → out → C'
-        >>> "0.3638" in drawing.svg, "dC/d(0.weight)" in drawing.svg, "-0.001177" in drawing.svg
+        >>> "0.3638" in drawing.svg, "dC/dw0" in drawing.svg, "-0.001177" in drawing.svg
         (True, True, True)
+
+        A small Dense network, unit by unit:
+
+        >>> from nanonet import Dense, Tanh
+        >>> draw(Sequential(Dense(2, 4, rng=0), Tanh(), Dense(4, 1, rng=1)))
+        Drawing('Sequential: x (2) → y0 (4) → y1 (4) → y2 (1)')
     """
     if not isinstance(model, Layer):
         raise TypeError(f"draw needs a Layer, got {type(model).__name__}")
@@ -203,14 +222,24 @@ def draw(
     if loss_fn is not None and target is None:
         raise ValueError("draw got a loss_fn but no target: a loss needs a target to compare with")
     digits = None if digits is None else as_count(digits, "digits")
+    if units is not None and not isinstance(units, bool):
+        raise TypeError(f"units must be True, False or None, got {type(units).__name__}")
     steps = steps_of(model)
-    names = value_names(names, len(steps))
+    names = pick_value_names(value_names, len(steps), names)
+    full_labels = parameter_labels(model, labels)
+    if units is not False:
+        reason = why_not_units(steps, x, target)
+        if not reason:
+            sample = [] if x is None else run_copy(model, x)[2]
+            return Drawing(*units_svg(model, steps, names, full_labels, sample, digits))
+        if units:
+            raise ValueError(f"draw cannot draw this network unit by unit: {reason}")
 
     values: list[Value] = []  # the input, each layer's output and, with a target, C
     grads: list[Value] = []  # with a target, dC/d(each of those)
     parameter_grads: list[dict[str, Value]] = [{} for _ in steps]  # per layer, by its own names
     if target is not None:
-        t = trace(model, x, target, loss_fn, names=names, digits=digits)
+        t = trace(model, x, target, loss_fn, value_names=names, labels=full_labels, digits=digits)
         forward = {row["index"]: row for row in t.rows if row["pass"] == "forward"}
         backward = {row["index"]: row for row in t.rows if row["pass"] == "backward"}
         values = [forward[k]["input"] for k in range(len(steps))] + [forward["C"]["input"], t.loss]
@@ -231,41 +260,33 @@ def draw(
     ]
     full_names = {id(p): name for name, p in model.named_parameters()}
     edges = [
-        _layer_edge(step, full_names, parameter_grads[k], digits) for k, step in enumerate(steps)
+        _layer_edge(step, full_names, full_labels, parameter_grads[k], digits)
+        for k, step in enumerate(steps)
     ]
     if target is not None:
-        label, _ = _label(MSELoss() if loss_fn is None else loss_fn)  # a loss is never boxed
+        label, _ = symbol_of(MSELoss() if loss_fn is None else loss_fn)  # a loss is never boxed
         edges.append(_Edge(label, False, FONT_SIZE, [_named("target", target, digits)], [], label))
 
     title = f"{type(model).__name__}: " + " → ".join(node.name for node in nodes)
-    return Drawing(_svg(nodes, edges, title, _describe(nodes, edges)), title)
-
-
-def _label(layer_or_loss: object) -> tuple[str, bool]:
-    """Its ``symbol`` if it has one; otherwise its class name, for a box."""
-    symbol = getattr(layer_or_loss, "symbol", None)
-    if symbol is None:
-        return type(layer_or_loss).__name__, True
-    if not isinstance(symbol, str):
-        raise TypeError(
-            f"{type(layer_or_loss).__name__}.symbol labels the layer in draw, so it must be a str "
-            f"(or None for a box with the class name), got {type(symbol).__name__}"
-        )
-    return symbol, False
+    return Drawing(_chain_svg(nodes, edges, title, _describe(nodes, edges)), title)
 
 
 def _layer_edge(
-    layer: Layer, full_names: dict[int, str], grads: dict[str, Value], digits: int | None
+    layer: Layer,
+    full_names: dict[int, str],
+    labels: dict[str, str],
+    grads: dict[str, Value],
+    digits: int | None,
 ) -> _Edge:
     """A layer's arrow: its label, its parameters above, their gradients below."""
-    label, boxed = _label(layer)
+    label, boxed = symbol_of(layer)
     parameters: list[str] = []
     gradients: list[tuple[str, list[str]]] = []
     for own_name, parameter in layer.named_parameters():
         name = full_names[id(parameter)]
-        parameters.append(_named(name, parameter.value, digits))
+        parameters.append(_named(labels[name], parameter.value, digits))
         if own_name in grads:
-            gradients.append((f"dC/d({name})", _lines(grads[own_name], digits)))
+            gradients.append((f"dC/d{d_name(labels[name], name)}", _lines(grads[own_name], digits)))
     words = f"{type(layer).__name__}" + (f" ({label})" if not boxed else "")
     if parameters:
         words += " with " + ", ".join(parameters)
@@ -312,66 +333,22 @@ def _describe(nodes: list[_Node], edges: list[_Edge]) -> str:
 
 # -- the SVG --------------------------------------------------------------------
 
-# Lines and labels are in the text colour of the page around the drawing; the
-# accent colours are mixed from it, so they stay readable on light and dark
-# pages alike. Alone (a file, an <img>), the drawing brings its own colours.
-_STYLE = """
-svg:root { color: #1f2328; background: #ffffff; font-family: system-ui, sans-serif; }
-@media (prefers-color-scheme: dark) { svg:root { color: #e6edf3; background: #0d1117; } }
-.nanonet-drawing text { font-size: 13px; }
-.nanonet-drawing .nanonet-forward {
-  fill: #0b5cad; fill: color-mix(in srgb, #1f78d1 65%, currentColor); }
-.nanonet-drawing .nanonet-backward {
-  fill: #b3470f; fill: color-mix(in srgb, #e8630f 65%, currentColor); }
-.nanonet-drawing line.nanonet-backward {
-  stroke: #b3470f; stroke: color-mix(in srgb, #e8630f 65%, currentColor); }
-"""
 
-
-def _text(x: float, y: float, text: str, css_class: str = "", size: int = FONT_SIZE) -> str:
-    """One line of text centred on x, its baseline at y; every text is escaped."""
-    fill = f'class="{css_class}"' if css_class else 'fill="currentColor"'
-    style = f' style="font-size: {size}px"' if size != FONT_SIZE else ""
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" {fill}{style}>'
-        f"{html.escape(text)}</text>"
-    )
-
-
-def _line(start: float, end: float, y: float, css_class: str = "") -> str:
-    """A horizontal line from ``start`` to ``end``."""
-    colour = f'class="{css_class}"' if css_class else 'stroke="currentColor"'
-    return (
-        f'<line x1="{start:.1f}" y1="{y:.1f}" x2="{end:.1f}" y2="{y:.1f}" '
-        f'stroke-width="1.5" {colour}/>'
-    )
-
-
-def _arrow(start: float, end: float, y: float, css_class: str = "") -> str:
-    """A horizontal arrow from ``start`` to ``end``, its head (a triangle) at ``end``."""
-    head = 8 if end > start else -8
-    fill = f'class="{css_class}"' if css_class else 'fill="currentColor"'
-    return _line(start, end - head, y, css_class) + (
-        f'<path d="M{end:.1f},{y:.1f} L{end - head:.1f},{y - 4.5:.1f} '
-        f'L{end - head:.1f},{y + 4.5:.1f} Z" {fill}/>'
-    )
-
-
-def _svg(nodes: list[_Node], edges: list[_Edge], title: str, description: str) -> str:
+def _chain_svg(nodes: list[_Node], edges: list[_Edge], title: str, description: str) -> str:
     """Lay the nodes and edges out and write them as an SVG document."""
     r = RADIUS
-    radius = [max(r, 0.55 * _width(node.name) + 4) for node in nodes]  # across: an oval's
-    grad_width = [max((_width(line) for line in node.backward), default=0.0) for node in nodes]
+    radius = [max(r, 0.55 * svg.width(node.name) + 4) for node in nodes]  # across: an oval's
+    grad_width = [max((svg.width(line) for line in node.backward), default=0.0) for node in nodes]
     node_width = [
-        max(2 * radius[k], grad_width[k], *(_width(line) for line in node.forward))
+        max(2 * radius[k], grad_width[k], *(svg.width(line) for line in node.forward))
         for k, node in enumerate(nodes)
     ]
-    box = [_width(edge.label) + 14 if edge.boxed else 0.0 for edge in edges]
+    box = [svg.width(edge.label) + 14 if edge.boxed else 0.0 for edge in edges]
     edge_width = [
         max(
             box[k],
-            _width(edge.label, edge.size),
-            *map(_width, [*edge.parameters, *edge.gradient_lines()]),
+            svg.width(edge.label, edge.size),
+            *map(svg.width, [*edge.parameters, *edge.gradient_lines()]),
         )
         for k, edge in enumerate(edges)
     ]
@@ -379,7 +356,7 @@ def _svg(nodes: list[_Node], edges: list[_Edge], title: str, description: str) -
     # Left to right: each gap wide enough for what sits in it and around it.
     xs = [PAD + node_width[0] / 2]
     for k, edge in enumerate(edges):
-        arrow = max(ARROW, _width(edge.label, edge.size) + 8, box[k] + 2 * BACK_ARROW)
+        arrow = max(ARROW, svg.width(edge.label, edge.size) + 8, box[k] + 2 * BACK_ARROW)
         gap = max(
             radius[k] + radius[k + 1] + 6 + arrow,  # the arrow, and its label or box
             edge_width[k] + 20,  # the texts above and below the arrow
@@ -412,25 +389,25 @@ def _svg(nodes: list[_Node], edges: list[_Edge], title: str, description: str) -
         middle = (left + right) / 2
         if edge.boxed:
             half = box[k] / 2
-            parts.append(_line(left, middle - half, y_arrow))
+            parts.append(svg.line(left, y_arrow, middle - half, y_arrow))
             parts.append(
                 f'<rect x="{middle - half:.1f}" y="{y_arrow - BOX:.1f}" width="{box[k]:.1f}" '
                 f'height="{2 * BOX}" rx="4" fill="none" stroke-width="1.5" stroke="currentColor"/>'
             )
-            parts.append(_text(middle, y_arrow + 4.5, edge.label))
-            parts.append(_arrow(middle + half, right, y_arrow))
+            parts.append(svg.text(middle, y_arrow + 4.5, edge.label))
+            parts.append(svg.arrow(middle + half, right, y_arrow))
         else:
-            parts.append(_arrow(left, right, y_arrow))
-            parts.append(_text(middle, y_arrow - 7, edge.label, size=edge.size))
+            parts.append(svg.arrow(left, right, y_arrow))
+            parts.append(svg.text(middle, y_arrow - 7, edge.label, size=edge.size))
         for i, line in enumerate(edge.parameters):
             parts.append(
-                _text(middle, y_arrow - y_label - LINE * (len(edge.parameters) - 1 - i), line)
+                svg.text(middle, y_arrow - y_label - LINE * (len(edge.parameters) - 1 - i), line)
             )
         for i, line in enumerate(edge.gradient_lines()):
-            parts.append(_text(middle, y_grads + LINE * i, line, "nanonet-backward"))
+            parts.append(svg.text(middle, y_grads + LINE * i, line, "nanonet-backward"))
         if backward_lines:
             parts.append(
-                _arrow(
+                svg.arrow(
                     xs[k + 1] - grad_width[k + 1] / 2 - 6,
                     xs[k] + grad_width[k] / 2 + 6,
                     y_back,
@@ -438,15 +415,12 @@ def _svg(nodes: list[_Node], edges: list[_Edge], title: str, description: str) -
                 )
             )
     for k, node in enumerate(nodes):
-        parts.append(
-            f'<ellipse cx="{xs[k]:.1f}" cy="{y_arrow:.1f}" rx="{radius[k]:.1f}" ry="{r}" '
-            'fill="none" stroke-width="1.5" stroke="currentColor"/>'
-        )
-        parts.append(_text(xs[k], y_arrow + 4.5, node.name))
+        parts.append(svg.ellipse(xs[k], y_arrow, radius[k], r))
+        parts.append(svg.text(xs[k], y_arrow + 4.5, node.name))
         for i, line in enumerate(node.forward):
-            parts.append(_text(xs[k], y_values + LINE * i, line, "nanonet-forward"))
+            parts.append(svg.text(xs[k], y_values + LINE * i, line, "nanonet-forward"))
         for i, line in enumerate(node.backward):
-            parts.append(_text(xs[k], y_back + 4.5 + LINE * i, line, "nanonet-backward"))
+            parts.append(svg.text(xs[k], y_back + 4.5 + LINE * i, line, "nanonet-backward"))
 
     width = xs[-1] + node_width[-1] / 2 + PAD
     if forward_lines:  # a key to the colours, in words and arrows
@@ -462,17 +436,5 @@ def _svg(nodes: list[_Node], edges: list[_Edge], title: str, description: str) -
             f'<text x="{PAD}" y="{bottom:.1f}" class="nanonet-key" fill="currentColor">'
             f"{spans}</text>"
         )
-        width = max(width, 2 * PAD + sum(_width(text) + 16 for text, _ in key))
-    height = bottom + 5 + PAD
-    return "\n".join(
-        [
-            f'<svg xmlns="http://www.w3.org/2000/svg" class="nanonet-drawing" role="img" '
-            f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
-            f'style="max-width: 100%; height: auto; min-width: {math.ceil(width * MIN_SCALE)}px">',
-            f"<title>{html.escape(title)}</title>",
-            f"<desc>{html.escape(description)}</desc>",
-            f"<style>{_STYLE}</style>",
-            *parts,
-            "</svg>",
-        ]
-    )
+        width = max(width, 2 * PAD + sum(svg.width(text) + 16 for text, _ in key))
+    return svg.document(width, bottom + 5 + PAD, title, description, parts)

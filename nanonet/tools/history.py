@@ -24,6 +24,8 @@ class TrainingWarning(UserWarning):
     """
 
 
+#: History.plot's legend sits on the plot up to this many entries, beside it beyond.
+LEGEND_INSIDE = 5
 #: A loss that grew this many steps in a row, by at least GROWTH_FACTOR overall, gets a warning.
 GROWING_STEPS = 10
 GROWTH_FACTOR = 2.0
@@ -213,17 +215,27 @@ class History:
 
         Needs matplotlib (``pip install "nanonet[plot]"``).
 
+        An array parameter (a `nanonet.Dense` weight, say) is drawn one thin
+        line per element, all in one colour, with one entry in the legend:
+        ``0.weight (8 elements)``. So the legend has one entry per
+        parameter, and it moves out of the way, to the right of the plot,
+        when there are more than a few; above 10 entries it takes more
+        columns. Any network's figure stays readable.
+
         Args:
             target: If given, drawn as a black horizontal line.
             names: The parameters to draw, in this order (default: all
-                recorded). An array parameter is drawn one line per element.
+                recorded).
             labels: Legend labels instead of parameter names, such as
                 ``{"0.weight": "w0"}``; ``"output"`` relabels the output.
             ax: A matplotlib Axes to draw on; by default a new 12 x 3 inch
                 figure, the chapter's size.
 
         Returns:
-            The matplotlib Axes.
+            The matplotlib Axes. Each line is labelled by its parameter; an
+                array's first element carries the legend's entry, and each
+                other element is labelled with its index, ``_0.weight[3]``
+                (the leading ``_`` keeps it out of the legend).
 
         Raises:
             ImportError: If matplotlib is not installed.
@@ -233,15 +245,26 @@ class History:
         labels = labels or {}
         for name in self.names if names is None else names:
             values = self[name].reshape(len(self), -1)
-            for column in range(values.shape[1]):
-                suffix = f"[{column}]" if values.shape[1] > 1 else ""
-                ax.plot(values[:, column], label=labels.get(name, name) + suffix)
+            label = labels.get(name, name)
+            if values.shape[1] == 1:
+                ax.plot(values[:, 0], label=label)
+                continue
+            (first,) = ax.plot(
+                values[:, 0], linewidth=1.0, label=f"{label} ({values.shape[1]} elements)"
+            )
+            for column in range(1, values.shape[1]):
+                ax.plot(values[:, column], color=first.get_color(), linewidth=1.0,
+                        label=f"_{label}[{column}]")  # fmt: skip
         if self._output and np.ndim(self._output[0]) == 0:
             ax.plot(self.output, label=labels.get("output", "out"))
         if target is not None:
             ax.plot(np.full(len(self), float(target)), "k", label="target")
         ax.set_xlabel("Iteration number")
-        ax.legend(loc="upper right")
+        entries = len(ax.get_legend_handles_labels()[1])
+        if entries <= LEGEND_INSIDE:
+            ax.legend(loc="upper right")
+        else:  # beside the plot, in columns of at most 10 entries
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), ncols=-(-entries // 10))
         return ax
 
     def plot_loss(self, *, ax: Any = None) -> Any:

@@ -8,6 +8,7 @@ from ..._checks import Value
 from ..._format import format_number, wrap
 from ...layer import Layer
 from ...parameter import Parameter
+from .._names import d_name
 
 #: Above this many output elements, trace does not probe per-element factors.
 MAX_PROBES = 1000
@@ -28,6 +29,8 @@ class ChainRule:
 
     Attributes:
         parameter (str): The parameter's name, as in ``named_parameters()``.
+        label (str): The name the chain is written with: the parameter's
+            label (``trace``'s ``labels``), or its name.
         factors (list[tuple[str, Value]]): (label, value) pairs that multiply
             to the gradient (empty for an array parameter, or when there is
             no product).
@@ -67,8 +70,10 @@ class ChainRule:
         note: str = "",
         terms: tuple[tuple[int, ...], list[tuple[str, float, float]]] | None = None,
         layers: list[tuple[int, str] | None] | None = None,
+        label: str | None = None,
     ) -> None:
         self.parameter = parameter
+        self.label = parameter if label is None else label
         self.factors = factors
         self.product = product
         self.gradient = gradient
@@ -96,11 +101,15 @@ class ChainRule:
         def number(value: object) -> str:
             return format_number(value, digits)
 
-        name = f"dC/d({self.parameter})"
+        name = f"dC/d{d_name(self.label, self.parameter)}"
         if self.product is None and self.terms is not None:
             index, terms = self.terms
             at = f"[{', '.join(map(str, index))}]"
-            lines = [f"{name} = {number(self.gradient)}", f"    {self.note}; its element {at} is"]
+            lines = [
+                _rows(f"{name} = ", self.gradient, digits),
+                f"    {self.note};",
+                f"    its element {at} is",
+            ]
             for sign, (label, incoming, local) in zip(
                 ["  "] + ["+ "] * (len(terms) - 1), terms, strict=True
             ):
@@ -132,6 +141,17 @@ class ChainRule:
         return "\n".join([*lines, f"    {ending}"])
 
 
+def _rows(start: str, value: Value, digits: int | None) -> str:
+    """``start`` and a value; a small matrix broken between its rows to fit 76 characters."""
+    text = format_number(value, digits)
+    if not (isinstance(value, np.ndarray) and value.ndim == 2 and text.startswith("[[")):
+        return start + text
+    rows = [format_number(row, digits) for row in value]
+    parts = [row + "," for row in rows[:-1]] + [rows[-1] + "]"]
+    parts[0] = "[" + parts[0]
+    return wrap(start, parts, " ", "    ")
+
+
 def chain_rule(
     name: str,
     k: int,
@@ -142,21 +162,24 @@ def chain_rule(
     grads: list[Value],
     local: list[tuple[Value | None, str]],
     names: list[str],
+    label: str,
 ) -> ChainRule:
     """dC/d(parameter) of step k, written with the chain rule.
 
     ``jacobian`` holds d(step k's output)/d(parameter), one per pair of
     elements (None: too many to probe); ``grads[j]`` is dC/d(input of step
     j) and ``local[j]`` step j's local derivative, when it is one factor.
+    ``names`` are the values' names and ``label`` the parameter's.
     """
     last = len(steps) - 1
     if jacobian is None:
         return ChainRule(
             name, [], None, gradient, None,
             f"more than {MAX_PROBES} output elements: trace a smaller batch to see the factors",
+            label=label,
         )  # fmt: skip
     if parameter.shape != ():
-        return _array_parameter_chain(name, k, parameter, gradient, jacobian, grads, names)
+        return _array_parameter_chain(name, k, parameter, gradient, jacobian, grads, names, label)
     factors: list[tuple[str, Value]] = [(f"dC/d{names[-1]}", grads[-1])]
     layers: list[tuple[int, str] | None] = [None]
     for j in range(last, k, -1):
@@ -165,15 +188,16 @@ def chain_rule(
             return ChainRule(
                 name, [], None, gradient, None,
                 f"layer {j} ({type(steps[j]).__name__})'s local derivative is {note}",
+                label=label,
             )  # fmt: skip
         factors.append((f"d{names[j + 1]}/d{names[j]}", derivative))
         layers.append((j, type(steps[j]).__name__))
     own: Value = float(jacobian) if jacobian.ndim == 0 else jacobian  # one per output element
-    factors.append((f"d{names[k + 1]}/d({name})", own))
+    factors.append((f"d{names[k + 1]}/d{d_name(label, name)}", own))
     layers.append((k, type(steps[k]).__name__))
     product = float(np.sum(np.prod(np.broadcast_arrays(*[value for _, value in factors]), axis=0)))
     matches = bool(np.isclose(product, gradient, rtol=1e-12, atol=1e-300))
-    return ChainRule(name, factors, product, gradient, matches, layers=layers)
+    return ChainRule(name, factors, product, gradient, matches, layers=layers, label=label)
 
 
 def _array_parameter_chain(
@@ -184,13 +208,14 @@ def _array_parameter_chain(
     jacobian: np.ndarray,
     grads: list[Value],
     names: list[str],
+    label: str,
 ) -> ChainRule:
     """An array parameter: each gradient element is a sum over the output elements it affects."""
     output_shape = jacobian.shape[: jacobian.ndim - len(parameter.shape)]
     first = (0,) * len(parameter.shape)
     incoming = np.broadcast_to(grads[k + 1], output_shape)
     column = jacobian[(Ellipsis,) + first]
-    y, p = names[k + 1], f"({name})[{', '.join(map(str, first))}]"
+    y, p = names[k + 1], f"{d_name(label, name)}[{', '.join(map(str, first))}]"
     terms = [
         (
             f"dC/d{y}{list(index)} * d{y}{list(index)}/d{p}",
@@ -203,4 +228,4 @@ def _array_parameter_chain(
     note = f"each element is a sum over the outputs of layer {k}"
     if len(parameter.shape) == 2:
         note += " (a matrix product)"
-    return ChainRule(name, [], None, gradient, None, note, terms=(first, terms))
+    return ChainRule(name, [], None, gradient, None, note, terms=(first, terms), label=label)

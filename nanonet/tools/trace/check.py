@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._format import format_number
+from .._names import d_name
 from .chain import ChainRule
 
 
@@ -16,7 +17,8 @@ class Check:
     one problem per line.
 
     Attributes:
-        parameter (str): The parameter whose gradient was checked.
+        parameter (str): The parameter whose gradient was checked, by its name.
+        label (str): Its label, as the text writes it (its name, if it has none).
         numbers (list[float]): The numbers given.
         unknown (list[float]): Given numbers that are none of the factors.
         repeated (list[tuple[float, str]]): Given numbers that match a factor
@@ -37,6 +39,7 @@ class Check:
 
     def __init__(self, chain: ChainRule, numbers: list[float], rtol: float) -> None:
         self.parameter = chain.parameter
+        self.label = chain.label
         self.numbers = numbers
         self.gradient = float(chain.gradient)
         self.product = float(np.prod(numbers)) if numbers else 1.0
@@ -85,7 +88,7 @@ class Check:
         return self.correct
 
     def __str__(self) -> str:
-        name = f"dC/d({self.parameter})"
+        name = f"dC/d{d_name(self.label, self.parameter)}"
         if self.correct:
             product = " * ".join(format_number(n) for n in self.numbers)
             return f"right: {name} = {product} = {format_number(self.gradient)}"

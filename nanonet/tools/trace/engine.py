@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,8 @@ from ..._format import format_number
 from ...layer import Layer
 from ...loss import MSELoss
 from ...parameter import Parameter
+from .._names import parameter_labels
+from .._names import value_names as pick_value_names
 from .._steps import copy_value, run_copy, steps_of
 from .chain import MAX_PROBES, chain_rule
 from .record import Trace
@@ -23,8 +26,10 @@ def trace(
     target: object,
     loss_fn: Any = None,
     *,
-    names: Sequence[str] | None = None,
+    value_names: Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
     digits: int | None = 4,
+    names: Sequence[str] | None = None,
 ) -> Trace:
     """Run one forward and one backward pass and record every number on the way.
 
@@ -53,22 +58,31 @@ def trace(
         x: The input: a number or an array.
         target: The desired output.
         loss_fn: The loss; `nanonet.MSELoss` by default.
-        names: Names for the values the chain rule is written in: the input
-            first, then each layer's output (one more name than layers).
-            By default ``x`` and ``y0``, ``y1``, ...: ``yk`` is the output
-            of layer ``k``. The chapter's names for its network are
+        value_names: Names for the values the chain rule is written in: the
+            input first, then each layer's output (one more name than
+            layers). By default ``x`` and ``y0``, ``y1``, ...: ``yk`` is the
+            output of layer ``k``. The chapter's names for its network are
             ``["s0", "x1", "s1", "x2", "s2", "out"]``.
+        labels: Names for the parameters, as `History.plot` takes them: a
+            dict such as ``{"0.weight": "w0"}``. The chain rule, the tables
+            and `Trace.check` use them; a parameter without a label keeps
+            its name from ``named_parameters()``.
         digits: Significant digits when the trace is printed (None: all).
             ``rows`` and ``chains`` keep every digit.
+        names: The old spelling of ``value_names`` (deprecated: it warns).
 
     Returns:
         A `Trace`. ``print`` it for aligned tables, read ``rows`` and
             ``chains`` as data; Jupyter shows it as HTML tables.
 
     Raises:
-        TypeError: If ``model`` is not a Layer (and errors of the forward
-            pass and the loss for bad ``x`` or ``target``).
-        ValueError: If ``names`` does not hold one name per value.
+        TypeError: If ``model`` is not a Layer, ``labels`` is not a dict of
+            str to str, or both ``value_names`` and ``names`` are given (and
+            errors of the forward pass and the loss for bad ``x`` or
+            ``target``).
+        ValueError: If ``value_names`` does not hold one name per value, or
+            ``labels`` names a parameter the model does not have or gives
+            two parameters the same label.
 
     Examples:
         >>> from nanonet import Linear, Sigmoid, Sequential
@@ -78,16 +92,25 @@ def trace(
         dC/d(2.weight) = dC/dy4 * dy4/dy3 * dy3/dy2 * dy2/d(2.weight)
             = (-0.3362) * (0.5) * (0.1982) * (0.982)
             = -0.03273, which equals backward's -0.03273
+
+        In the chapter's words, values and weights:
+
+        >>> t = trace(model, 2.0, 0.7, value_names=["s0", "x1", "s1", "x2", "s2", "out"],
+        ...           labels={"0.weight": "w0", "2.weight": "w1", "4.weight": "w2"})
+        >>> print(t.chains[1])
+        dC/dw1 = dC/dout * dout/ds2 * ds2/dx2 * dx2/dw1
+            = (-0.3362) * (0.5) * (0.1982) * (0.982)
+            = -0.03273, which equals backward's -0.03273
     """
     if not isinstance(model, Layer):
         raise TypeError(f"trace needs a Layer, got {type(model).__name__}")
-    names = value_names(names, len(steps_of(model)))
+    names = pick_value_names(value_names, len(steps_of(model)), names)
+    full_labels = parameter_labels(model, labels)
     work, steps, values = run_copy(model, x)  # values[k]: the input of step k
-    import copy  # (loads when trace first runs)
-
     loss_fn = MSELoss() if loss_fn is None else copy.deepcopy(loss_fn)
     loss = loss_fn(values[-1], target)
 
+    full_names = {id(parameter): name for name, parameter in work.named_parameters()}
     with np.errstate(all="ignore"):
         work.zero_grad()
         grads: list[Value] = [0.0] * len(steps) + [loss_fn.backward()]  # grads[k] = dC/d(values[k])
@@ -143,34 +166,33 @@ def trace(
                 "local_note": note,
                 "grad_input": grads[k],
                 "parameter_grads": parameter_grads[k],
+                "parameter_labels": {
+                    own: own if full_labels[name] == name else full_labels[name]
+                    for own, name in _full_names(steps[k], full_names).items()
+                },
             }
         )
 
-    full_names = {id(parameter): name for name, parameter in work.named_parameters()}
     chains = []
     with np.errstate(all="ignore"):
         for k, step in enumerate(steps):
             for name, parameter in step.named_parameters():
                 jacobian = _output_jacobian(step, parameter, values[k], values[k + 1])
+                full = full_names[id(parameter)]
                 chain = chain_rule(
-                    full_names[id(parameter)], k, steps, parameter, parameter_grads[k][name],
-                    jacobian, grads, local, names,
+                    full, k, steps, parameter, parameter_grads[k][name],
+                    jacobian, grads, local, names, full_labels[full],
                 )  # fmt: skip
                 chain.digits = digits
                 chains.append(chain)
-    return Trace(rows=rows, chains=chains, loss=loss, names=names, digits=digits)
+    return Trace(
+        rows=rows, chains=chains, loss=loss, value_names=names, labels=full_labels, digits=digits
+    )
 
 
-def value_names(names: Sequence[str] | None, layers: int) -> list[str]:
-    """The names of the input and of each layer's output."""
-    if names is None:
-        return ["x"] + [f"y{k}" for k in range(layers)]
-    if isinstance(names, str) or len(names) != layers + 1:
-        raise ValueError(
-            f"names must hold {layers + 1} names, one for the input and one for each of the "
-            f"{layers} layers' outputs, got {names!r}"
-        )
-    return [str(name) for name in names]
+def _full_names(step: Layer, full_names: dict[int, str]) -> dict[str, str]:
+    """Each of ``step``'s parameters: its own name, and its name in the whole model."""
+    return {own: full_names[id(p)] for own, p in step.named_parameters()}
 
 
 def _backward(step: Layer, x: Value, grad: Value) -> Value:

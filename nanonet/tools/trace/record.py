@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from ..._checks import as_real_number
 from ..._format import format_number, html_table, text_table
+from .._names import d_name
 from .chain import ChainRule
 from .check import Check
 
@@ -28,12 +30,16 @@ class Trace:
             = dC/d(output), ``"local_derivative"`` = d(output)/d(input) or
             None, ``"grad_input"`` = dC/d(input), and ``"parameter_grads"``:
             what this layer's backward added to each of its parameters'
-            ``.grad``). Every row has ``"index"`` and ``"layer"`` (its repr).
-            Values are floats for one sample and numpy arrays for a batch.
+            ``.grad``, by the layer's own names, and ``"parameter_labels"``:
+            how the tables show them). Every row has ``"index"`` and
+            ``"layer"`` (its repr). Values are floats for one sample and
+            numpy arrays for a batch.
         chains (list[ChainRule]): One `ChainRule` per parameter.
         loss (float): The cost C.
-        names (list[str]): The names of the values: the input, then each
-            layer's output.
+        value_names (list[str]): The names of the values: the input, then
+            each layer's output.
+        labels (dict[str, str]): Each parameter's label, by its name (the
+            name itself where ``trace`` was given no label for it).
         digits (int | None): Significant digits when printed (None: all of
             them).
 
@@ -53,14 +59,27 @@ class Trace:
         rows: list[dict[str, Any]],
         chains: list[ChainRule],
         loss: float,
-        names: list[str],
+        value_names: list[str],
+        labels: dict[str, str] | None = None,
         digits: int | None = 4,
     ) -> None:
         self.rows = rows
         self.chains = chains
         self.loss = loss
-        self.names = names
+        self.value_names = value_names
+        self.labels = labels or {chain.parameter: chain.parameter for chain in chains}
         self.digits = digits
+
+    @property
+    def names(self) -> list[str]:
+        """The old name of ``value_names`` (deprecated: it warns)."""
+        warnings.warn(
+            "Trace.names is now Trace.value_names (the values' names; Trace.labels are the "
+            "parameters')",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.value_names
 
     def __repr__(self) -> str:
         return f"Trace(rows={len(self.rows)}, chains={len(self.chains)}, loss={self.loss!r})"
@@ -101,7 +120,10 @@ class Trace:
                         if r["local_derivative"] is not None
                         else "(not one factor)",
                         cell(r["grad_input"]),
-                        "; ".join(f"{n}: {cell(g)}" for n, g in r["parameter_grads"].items()),
+                        "; ".join(
+                            f"{r.get('parameter_labels', {}).get(n, n)}: {cell(g)}"
+                            for n, g in r["parameter_grads"].items()
+                        ),
                     ]
                     for r in backward
                 ],
@@ -111,7 +133,7 @@ class Trace:
                 ["gradient", "factors", "values", "product", "backward", "check"],
                 [
                     [
-                        f"dC/d({c.parameter})",
+                        f"dC/d{d_name(c.label, c.parameter)}",
                         " * ".join(label for label, _ in c.factors) if c.factors else c.note,
                         " * ".join(cell(v) for _, v in c.factors),
                         cell(c.product),
@@ -155,7 +177,7 @@ class Trace:
 
         Args:
             parameter: The parameter's name, as in ``named_parameters()``
-                (``"0.weight"`` is the chapter's w0).
+                (``"0.weight"`` is the chapter's w0), or its label.
             factors: Your numbers.
             rtol: How close (relative) a number must be to a factor.
 
@@ -172,17 +194,24 @@ class Trace:
         Examples:
             >>> from nanonet import Linear, Sigmoid, Sequential, trace
             >>> model = Sequential(Linear(2.0), Sigmoid(), Linear(0.5))
-            >>> t = trace(model, 1.0, 0.0, names=["s0", "x1", "s1", "out"])
-            >>> print(t.check("0.weight", [0.4404, 0.5, 0.25, 1.0]))
-            0.25 is not a factor of dC/d(0.weight)
+            >>> t = trace(model, 1.0, 0.0, value_names=["s0", "x1", "s1", "out"],
+            ...           labels={"0.weight": "w0", "2.weight": "w1"})
+            >>> print(t.check("w0", [0.4404, 0.5, 0.25, 1.0]))
+            0.25 is not a factor of dC/dw0
             missing: ds1/dx1 = 0.105 (layer 1, Sigmoid)
             so your product 0.05505 is not the gradient 0.02312
             >>> bool(t.check("0.weight", [1, 0.105, 0.5, 0.4404]))
             True
         """
-        chains = [chain for chain in self.chains if chain.parameter == parameter]
+        chains = [chain for chain in self.chains if parameter in (chain.parameter, chain.label)]
         if not chains:
-            names = ", ".join(dict.fromkeys(chain.parameter for chain in self.chains))
+            names = ", ".join(
+                dict.fromkeys(
+                    chain.parameter if chain.label == chain.parameter
+                    else f"{chain.parameter} ({chain.label})"
+                    for chain in self.chains
+                )
+            )  # fmt: skip
             raise ValueError(
                 f"this trace has no parameter {parameter!r}; its parameters are: {names or 'none'}"
             )
@@ -193,7 +222,10 @@ class Trace:
             )
         (chain,) = chains
         if chain.product is None:
-            raise ValueError(f"dC/d({parameter}) is not one product of factors: {chain.note}")
+            raise ValueError(
+                f"dC/d{d_name(chain.label, chain.parameter)} is not one product of factors: "
+                f"{chain.note}"
+            )
         if any(np.ndim(value) for _, value in chain.factors):
             raise ValueError(
                 "check works on the trace of one sample; this one is of a batch, where each "
