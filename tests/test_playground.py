@@ -388,6 +388,27 @@ def test_a_link_reopens_its_settings_and_hidden_controls_stay_hidden(visit):
     assert page.get_by_label("Data set", exact=True).input_value() == "circles"
 
 
+@pytest.mark.browser
+def test_an_experiments_link_and_back_change_the_settings_without_leaving_the_page(visit):
+    """Material's instant navigation: from the networks page, to an experiment, and Back."""
+    page = visit().open("networks/")
+    page.evaluate("window.sameDocument = true")
+    page.get_by_role("link", name="XOR without a hidden layer").click()
+    ready(page)
+    expect(page.get_by_label("Data set")).to_have_value("xor")
+    expect(page.get_by_label("Hidden layers")).to_have_value("0")
+    page.get_by_role("link", name="Two moons with plain SGD at a learning rate of 10").click()
+    expect(page.get_by_label("Learning rate")).to_have_value("10")
+    expect(page.get_by_label("Data set")).to_be_hidden()  # the experiment's link hides it
+    code = page.locator('[data-playground="code"]')
+    expect(code).to_contain_text("optimizer = SGD(model.parameters(), lr=10, weight_decay=0)")
+    expect(page.locator("canvas.pg-plane[data-network='2']")).to_be_attached(timeout=LOAD_TIMEOUT)
+    page.go_back()
+    expect(page.get_by_label("Data set")).to_have_value("xor")
+    expect(page.get_by_label("Data set")).to_be_visible()
+    assert page.evaluate("window.sameDocument === true"), "the page was reloaded"
+
+
 HOSTILE = [
     "dataset=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
     "points=1e400",

@@ -11,9 +11,10 @@ fresh browser profile (nothing cached). Prints, per round and as ranges:
 - epochs per second while playing that network, pictures every epoch, and
   how many of those epochs had their pictures painted;
 - input latency while playing, in the page's own clock: from a control's
-  change (the activation, tanh and ReLU in turn) to the new network's
-  pictures painted, and from the pointer entering a unit to its picture
-  painted large (the median of several of each);
+  change (the activation, tanh and ReLU in turn) to its program shown, and
+  to the new network's pictures painted (the epoch under way finishes
+  first); from the pointer entering a unit to its picture painted large
+  (the median of several of each);
 - for a few settings, after the page played for a while: the relative
   difference between the test loss the page shows and the one its copied
   program prints when run here, in CPython, at the same epoch;
@@ -75,14 +76,18 @@ LATENCY = """async (times) => {
     const canvas = document.querySelector("canvas.pg-plane");
     const select = document.getElementById("pg-activation");
     const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-    const changes = [];
+    const changes = [], written = [];
+    const code = document.querySelector('[data-playground="code"]');
     for (let i = 0; i < times; i++) {
         await new Promise((resolve) => setTimeout(resolve, 300));
-        const build = canvas.dataset.build;
+        const network = canvas.dataset.network;
         const start = performance.now();
         select.value = select.value === "tanh" ? "relu" : "tanh";
         select.dispatchEvent(new Event("change", { bubbles: true }));
-        while (canvas.dataset.build === build) await frame();
+        if (code.textContent.includes(select.value === "relu" ? "ReLU()" : "Tanh()")) {
+            written.push(performance.now() - start); // the program, rewritten at once
+        }
+        while (canvas.dataset.network === network) await frame();
         changes.push(performance.now() - start);
     }
     const hovers = [];
@@ -99,7 +104,12 @@ LATENCY = """async (times) => {
         unit.dispatchEvent(new PointerEvent("pointerleave"));
     }
     const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
-    return { change: median(changes), changeMax: Math.max(...changes), hover: median(hovers) };
+    return {
+        written: written.length === times ? median(written) : NaN,
+        change: median(changes),
+        changeMax: Math.max(...changes),
+        hover: median(hovers),
+    };
 }"""
 
 SHOWN = """() => ({
@@ -162,6 +172,7 @@ def measure(browser, url: str, seconds: float) -> tuple[dict[str, float], list[s
     found["epochs per second, 2-4-4-1"] = rate["rate"]
     found["share of epochs painted"] = rate["painted"] / max(rate["epochs"], 1)
     latency = tab.page.evaluate(LATENCY, 9)
+    found["a control changed, to its program shown (ms, median)"] = latency["written"]
     found["a control changed, to the new network painted (ms, median)"] = latency["change"]
     found["a control changed, slowest of 9 (ms)"] = latency["changeMax"]
     found["hover a unit, to its picture painted (ms, median)"] = latency["hover"]

@@ -176,12 +176,12 @@
 
   // Untrusted text, to quote in a note: short, and without characters that
   // could hide or reorder what is shown (controls, bidirectional overrides).
-  function quote(text) {
+  function quote(text, limit = 40) {
     const clean = String(text).replace(
       /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g,
       "?",
     );
-    return `“${clean.length > 40 ? `${clean.slice(0, 40)}…` : clean}”`;
+    return `“${clean.length > limit ? `${clean.slice(0, limit)}…` : clean}”`;
   }
 
   // -- the address: settings and hidden controls -----------------------------
@@ -420,6 +420,7 @@ if __name__ == "__main__":
     const settings = { ...current, layers: [] };
     let epochs = 0;
     let activation = null;
+    const layerLines = []; // where each hidden layer is written
     const problems = [];
     const take = (key, raw, line) => {
       const checked = check(key, raw);
@@ -452,7 +453,7 @@ if __name__ == "__main__":
         } else if (found.layer !== undefined) {
           settings.layers.push(found.layer);
           activation = activation || found.activation;
-          settings.layerLines = [...(settings.layerLines || []), line];
+          layerLines.push(line);
         } else if (found.optimizer !== undefined) {
           const key = KEY_OF_CLASS[found.optimizer];
           if (key === "adam" || key === "sgd") settings.optimizer = key;
@@ -465,8 +466,6 @@ if __name__ == "__main__":
         }
       }
     }
-    const layerLines = settings.layerLines || [];
-    delete settings.layerLines;
     if (settings.layers.length) {
       const wrong = settings.layers.findIndex((units) => check("layers", units).problem);
       if (settings.layers.length > MAX_LAYERS) {
@@ -500,8 +499,8 @@ if __name__ == "__main__":
     // The program must be exactly what the playground writes for these settings.
     const written = write(settings, epochs);
     const expected = normalized(written);
-    const theirs = (entry) => quote(text.split(/\r?\n/)[entry.line - 1].trim());
-    const ours = (entry) => quote(written.split("\n")[entry.line - 1].trim());
+    const theirs = (entry) => quote(text.split(/\r?\n/)[entry.line - 1].trim(), 100);
+    const ours = (entry) => quote(written.split("\n")[entry.line - 1].trim(), 100);
     for (let i = 0; i < Math.max(lines.length, expected.length); i++) {
       const [line, wanted] = [lines[i], expected[i]];
       if (line && wanted && line.text === wanted.text) continue;
@@ -541,8 +540,7 @@ if __name__ == "__main__":
     for (const token of tokenize(text)) {
       let kind = null;
       if (token.type === "comment") kind = "c1";
-      else if (token.type === "string")
-        kind = /^[fF]/.test(token.text) ? "s2" : token.text.startsWith('"""') ? "sd" : "s2";
+      else if (token.type === "string") kind = token.text.startsWith('"""') ? "sd" : "s2";
       else if (token.type === "number") kind = /[.eE]/.test(token.text) ? "mf" : "mi";
       else if (token.type === "op") kind = /^[()[\]{},:;.]$/.test(token.text) ? "p" : "o";
       else if (token.type === "name") {
@@ -556,7 +554,10 @@ if __name__ == "__main__":
       const node = kind
         ? element("span", { class: kind }, token.text)
         : document.createTextNode(token.text);
-      if (kind === "mi" && previousName === "EPOCHS" && !epochs) epochs = node;
+      if (kind === "mi" && previousName === "EPOCHS" && !epochs) {
+        epochs = node;
+        node.setAttribute("data-live", ""); // changes every epoch (see docs/scroll-cues.js)
+      }
       fragment.append(node);
       if (token.type !== "space") previous = token;
       if (token.type === "name") previousName = token.text;
@@ -594,13 +595,14 @@ if __name__ == "__main__":
 
   class TrainingError extends Error {}
 
-  let installed = new WeakSet(); // the Pythons that have nanonet_playground
+  const installed = new WeakSet(); // the Pythons that have nanonet_playground
 
   // -- the playground ---------------------------------------------------------
 
   class Playground {
     constructor(root) {
       this.root = root;
+      this.pathname = location.pathname;
       const link = readLink(location.search);
       this.settings = link.settings;
       this.hidden = link.hidden;
@@ -610,11 +612,11 @@ if __name__ == "__main__":
       this.history = []; // [epoch, train loss, test loss]
       this.playing = false;
       this.steps = 0;
-      this.needsBuild = true;
-      this.built = false;
+      this.needsStart = true;
+      this.started = false;
       this.focus = null; // the unit shown large: [layer, unit], or null for the boundary
       this.painted = 0; // when the pictures were last painted (reduced motion: seldom)
-      this.build();
+      this.makePage();
       this.showNotes(link.notes);
       this.showSettings();
       this.writeCode();
@@ -623,7 +625,7 @@ if __name__ == "__main__":
     }
 
     // The page: controls, buttons, numbers, pictures, code.
-    build() {
+    makePage() {
       const root = this.root;
       root.replaceChildren();
       root.classList.add("pg");
@@ -642,7 +644,8 @@ if __name__ == "__main__":
       this.stepButton.title = "Train one epoch";
       this.resetButton.title = "Start again from epoch 0, with the same settings";
       bar.append(this.playButton, this.stepButton, this.resetButton);
-      const numbers = element("dl", { class: "pg-numbers" });
+      // data-live: changes every epoch, never a width (docs/scroll-cues.js need not look)
+      const numbers = element("dl", { class: "pg-numbers", "data-live": "" });
       const number = (label, attribute, title) => {
         const box = element("div", { class: "pg-number" });
         const value = element("dd", attribute ? { "data-playground": attribute } : {}, "–");
@@ -780,6 +783,7 @@ if __name__ == "__main__":
       const section = element("section", {
         class: "pg-output",
         "aria-label": "What the network says",
+        "data-live": "",
       });
       this.caption = element("h2", { class: "pg-title" }, "The decision boundary");
       this.canvas = element("canvas", { class: "pg-plane", role: "img" });
@@ -922,14 +926,11 @@ if __name__ == "__main__":
     // The settings changed, or Reset: the program is written again, and the
     // network starts afresh (epoch 0) with them; playing goes on.
     rebuild(message) {
-      this.needsBuild = true;
+      this.needsStart = true;
       this.epoch = 0;
       this.writeCode();
-      history.replaceState(
-        history.state,
-        "",
-        writeLink(this.settings, this.hidden) + location.hash,
-      );
+      this.search = writeLink(this.settings, this.hidden);
+      history.replaceState(history.state, "", this.search + location.hash);
       if (message) this.say(message);
       this.pump();
     }
@@ -938,6 +939,20 @@ if __name__ == "__main__":
       this.program = write(this.settings, this.epoch);
       this.epochsNode = highlight(this.program, this.code);
       this.writtenEpoch = this.epoch;
+    }
+
+    // A link to this page with other settings (an experiment's), followed
+    // without leaving the page (instant navigation), or Back: take them.
+    relink(search) {
+      const link = readLink(search);
+      this.settings = link.settings;
+      this.hidden = link.hidden;
+      this.showNotes(link.notes);
+      this.showSettings();
+      if (this.editor) this.closeEditor();
+      this.pause("The link's settings: press Play.");
+      this.rebuild();
+      this.root.scrollIntoView({ behavior: reducedMotion.matches ? "auto" : "smooth" });
     }
 
     showNotes(notes) {
@@ -966,7 +981,7 @@ if __name__ == "__main__":
       this.playButton.textContent = "Pause";
       this.playButton.setAttribute("aria-pressed", "true");
       this.stepButton.disabled = true;
-      this.say(this.built ? "Playing." : "Play starts when Python has loaded…");
+      this.say(this.started ? "Playing." : "Play starts when Python has loaded…");
       this.pump();
     }
 
@@ -977,6 +992,7 @@ if __name__ == "__main__":
       this.playButton.setAttribute("aria-pressed", "false");
       this.stepButton.disabled = false;
       this.say(text || "Paused.");
+      this.repaint(); // the last frame, which reduced motion may not have painted yet
     }
 
     step() {
@@ -991,17 +1007,17 @@ if __name__ == "__main__":
       this.pumping = true;
       try {
         while (!this.destroyed) {
-          if (this.needsBuild) {
-            this.needsBuild = false;
+          if (this.needsStart) {
+            this.needsStart = false;
             await this.start();
-          } else if (!this.built) {
+          } else if (!this.started) {
             break;
           } else if (this.playing) {
             await this.run();
           } else if (this.steps > 0) {
             this.steps--;
             const frame = await this.trainEpoch();
-            if (!this.needsBuild) this.show(frame);
+            if (!this.needsStart) this.show(frame);
           } else {
             break;
           }
@@ -1011,8 +1027,8 @@ if __name__ == "__main__":
           this.pause(`Training stopped at epoch ${this.epoch + 1}: ${error.message}`);
         } else {
           this.pause(`The in-page Python failed: ${error.message}`);
-          this.built = false;
-          this.needsBuild = true; // the next Play or Step tries again
+          this.started = false;
+          this.needsStart = true; // the next Play or Step tries again
           this.python = null;
         }
       } finally {
@@ -1043,7 +1059,7 @@ if __name__ == "__main__":
 
     // Run the program (its epochs' loop does not run: it is not __main__) and paint epoch 0.
     async start() {
-      this.built = false;
+      this.started = false;
       let python;
       try {
         python = await this.connect();
@@ -1058,18 +1074,17 @@ if __name__ == "__main__":
         }
         throw error;
       }
-      const program = this.program;
-      await python.request({ type: "reset", scope: SCOPE });
-      await this.request(program);
+      // A fresh namespace, then in one message: the program, and the first frame.
+      python.request({ type: "reset", scope: SCOPE }).catch(() => {}); // (answered in turn)
       const started = await this.request(
-        "import nanonet_playground\nnanonet_playground.start(globals())",
+        `${this.program}\nimport nanonet_playground\nnanonet_playground.start(globals())\n`,
       );
-      if (this.needsBuild) return; // the settings changed meanwhile: start again
+      if (this.needsStart) return; // the settings changed meanwhile: start again
       this.data = started;
       this.history = [];
       this.epoch = 0;
-      this.built = true;
-      this.builds = (this.builds || 0) + 1;
+      this.started = true;
+      this.networks = (this.networks || 0) + 1;
       this.layout();
       this.show(started);
       if (this.playing) this.say("Playing.");
@@ -1088,8 +1103,8 @@ if __name__ == "__main__":
       let pending = this.trainEpoch();
       while (pending) {
         const frame = await pending;
-        pending = this.playing && !this.needsBuild && !this.destroyed ? this.trainEpoch() : null;
-        if (!this.needsBuild) this.show(frame); // else a frame of the network that was
+        pending = this.playing && !this.needsStart && !this.destroyed ? this.trainEpoch() : null;
+        if (!this.needsStart) this.show(frame); // else a frame of the network that was
         if (pending) await nextFrame();
       }
     }
@@ -1126,7 +1141,7 @@ if __name__ == "__main__":
       this.paintWires();
       this.paintChart();
       this.canvas.dataset.epoch = String(this.frame.epoch); // for tests: what is painted
-      this.canvas.dataset.build = String(this.builds);
+      this.canvas.dataset.network = String(this.networks); // the how-many-th network
     }
 
     readColours() {
@@ -1140,7 +1155,8 @@ if __name__ == "__main__":
       const one = hex("--pg-class-1");
       const key = `${zero}|${one}`;
       if (this.lut && this.lutKey === key) return this.lut;
-      // 0 to 255: class 0's colour, fading out to nothing at 128, then class 1's.
+      // 0 to 255: class 0's colour, fading out to nothing at 128, then class 1's;
+      // as RGBA bytes, read four at a time (one pixel) through a Uint32Array.
       const lut = new Uint8ClampedArray(256 * 4);
       for (let b = 0; b < 256; b++) {
         const t = (b - 127.5) / 127.5;
@@ -1148,7 +1164,7 @@ if __name__ == "__main__":
         lut.set([...colour, Math.round(Math.abs(t) * 0.55 * 255)], b * 4);
       }
       this.lut = {
-        lut,
+        lut: new Uint32Array(lut.buffer),
         zero,
         one,
         point: style.getPropertyValue("--pg-point-edge").trim() || "#fff",
@@ -1164,9 +1180,9 @@ if __name__ == "__main__":
       if (canvas.width !== side) canvas.width = canvas.height = side;
       const context = canvas.getContext("2d");
       const image = context.createImageData(side, side);
+      const pixels = new Uint32Array(image.data.buffer);
       const { lut } = this.colours;
-      for (let i = 0; i < values.length; i++)
-        image.data.set(lut.subarray(values[i] * 4, values[i] * 4 + 4), i * 4);
+      for (let i = 0; i < values.length; i++) pixels[i] = lut[values[i]];
       context.putImageData(image, 0, 0);
       return canvas;
     }
@@ -1331,10 +1347,24 @@ if __name__ == "__main__":
 
     // The loss curves: training and test loss against the epoch.
     paintChart() {
+      if (!this.chartParts) {
+        const text = (anchor) =>
+          svgElement("text", { "text-anchor": anchor, class: "pg-axis-text" });
+        this.chartParts = {
+          axis: svgElement("path", { class: "pg-axis" }),
+          top: text("end"),
+          zero: text("end"),
+          last: text("end"),
+          train: svgElement("polyline", { class: "pg-curve" }),
+          test: svgElement("polyline", { class: "pg-curve pg-curve--test" }),
+        };
+        this.chart.replaceChildren(...Object.values(this.chartParts));
+        this.chartParts.zero.textContent = "0";
+      }
+      const parts = this.chartParts;
       const width = Math.max(100, this.chart.clientWidth || 300);
       const height = 120;
       const pad = { left: 40, right: 8, top: 8, bottom: 20 };
-      this.chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
       const history = this.history;
       const last = Math.max(1, history[history.length - 1][0]);
       let top = 1e-3;
@@ -1344,34 +1374,28 @@ if __name__ == "__main__":
       const x = (epoch) => pad.left + (epoch / last) * (width - pad.left - pad.right);
       const y = (loss) =>
         pad.top + (1 - Math.min(loss, top) / top) * (height - pad.top - pad.bottom);
-      // At most one point per pixel: the last of each.
+      // At most one point per pixel.
       const step = Math.max(1, Math.ceil(history.length / (width - pad.left - pad.right)));
       const line = (index) =>
         history
           .filter((_, i) => i % step === 0 || i === history.length - 1)
           .map((entry) => `${x(entry[0]).toFixed(1)},${y(entry[index]).toFixed(1)}`)
           .join(" ");
-      const text = (x0, y0, value, anchor) => {
-        const node = svgElement("text", {
-          x: x0,
-          y: y0,
-          "text-anchor": anchor,
-          class: "pg-axis-text",
-        });
-        node.textContent = value;
-        return node;
-      };
-      this.chart.replaceChildren(
-        svgElement("path", {
-          class: "pg-axis",
-          d: `M${pad.left},${pad.top}V${height - pad.bottom}H${width - pad.right}`,
-        }),
-        text(pad.left - 4, pad.top + 8, top.toPrecision(2), "end"),
-        text(pad.left - 4, height - pad.bottom, "0", "end"),
-        text(width - pad.right, height - 4, `epoch ${last}`, "end"),
-        svgElement("polyline", { class: "pg-curve", points: line(1) }),
-        svgElement("polyline", { class: "pg-curve pg-curve--test", points: line(2) }),
+      this.chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+      parts.axis.setAttribute(
+        "d",
+        `M${pad.left},${pad.top}V${height - pad.bottom}H${width - pad.right}`,
       );
+      const place = (node, x0, y0, value) => {
+        node.setAttribute("x", x0);
+        node.setAttribute("y", y0);
+        if (node.textContent !== value) node.textContent = value;
+      };
+      place(parts.top, pad.left - 4, pad.top + 8, top.toPrecision(2));
+      place(parts.zero, pad.left - 4, height - pad.bottom, "0");
+      place(parts.last, width - pad.right, height - 4, `epoch ${last}`);
+      parts.train.setAttribute("points", line(1));
+      parts.test.setAttribute("points", line(2));
     }
 
     // -- the code: copy, edit, apply ----------------------------------------------
@@ -1487,6 +1511,31 @@ if __name__ == "__main__":
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
     window.document$.subscribe(setup);
+    // Back and Forward between two settings of this page: Material announces
+    // the address, but fetches no new document for the same page.
+    window.location$.subscribe((url) => {
+      const same = current && url.pathname === current.pathname;
+      if (same && url.search !== current.search) current.relink(url.search);
+    });
+    // A link to this page with other settings (an experiment's): taken here.
+    // (Material would take it for a link to where the reader is already, and
+    // undo it.)
+    document.addEventListener(
+      "click",
+      (event) => {
+        const link = event.target instanceof Element && event.target.closest("a[href]");
+        if (!current || !link || link.target || event.button !== 0) return;
+        if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+        const url = new URL(link.href);
+        if (url.origin !== location.origin || url.pathname !== current.pathname) return;
+        if (!url.search || url.hash) return;
+        event.preventDefault();
+        event.stopPropagation();
+        history.pushState(null, "", url);
+        current.relink(url.search);
+      },
+      true,
+    );
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setup);
   } else {

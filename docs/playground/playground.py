@@ -110,15 +110,14 @@ def _units(activation: str, outputs: np.ndarray) -> list[str]:
     shown from 0 (no activity) to its largest output on the plane.
     """
     small = outputs.reshape(GRID, GRID, -1)[::SMALL, ::SMALL].reshape(-1, outputs.shape[1])
-    pictures = []
-    for unit in small.T:
-        if activation == "Tanh":
-            pictures.append(_picture(unit, -1.0, 1.0))
-        elif activation == "Sigmoid":
-            pictures.append(_picture(unit, 0.0, 1.0))
-        else:
-            pictures.append(_picture(unit, -float(unit.max()), float(unit.max())))
-    return pictures
+    if activation == "Tanh":
+        low, high = np.full(small.shape[1], -1.0), np.full(small.shape[1], 1.0)
+    elif activation == "Sigmoid":
+        low, high = np.zeros(small.shape[1]), np.ones(small.shape[1])
+    else:
+        high = small.max(axis=0)
+        low = -high
+    return [_picture(unit, a, b) for unit, a, b in zip(small.T, low, high, strict=True)]
 
 
 def _picture(values: np.ndarray, low: float, high: float) -> str:
