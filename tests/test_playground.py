@@ -323,7 +323,9 @@ def test_apply_reads_an_edited_program_or_names_the_line_it_cannot_map(visit):
     program = code.text_content()
     page.get_by_role("button", name="Edit").click()
     editor = page.get_by_role("textbox", name=re.compile("The playground's program"))
-    edited = program.replace("Tanh()", "ReLU()").replace(
+    # ReLU for tanh, a third hidden layer, each activation on a line of its own (as
+    # ruff format writes it), a learning rate written another way
+    edited = program.replace("rng=rng), Tanh(),", "rng=rng),\n    ReLU(),").replace(
         "    Dense(4, 1, rng=rng),", "    Dense(4, 6, rng=rng), ReLU(),\n    Dense(6, 1, rng=rng),"
     )
     editor.fill(edited.replace("lr=0.1,", "lr = 0.30,"))

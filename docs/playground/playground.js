@@ -273,7 +273,6 @@
     return `"""A network trained in nanonet's playground. Run this file to train it as the page did."""
 
 import numpy as np
-
 ${imports}
 from nanonet.datasets import ${settings.dataset}
 
@@ -384,6 +383,13 @@ if __name__ == "__main__":
         joined += value;
         previous = word ? token : null;
       }
+      // A layer's activation on a line of its own (as ruff format writes it) is
+      // read as if on its Dense's line (as the playground writes it).
+      const previousLine = result[result.length - 1];
+      if (/^\w+\(\),$/.test(joined) && previousLine && /^Dense\(.*\),$/.test(previousLine.text)) {
+        previousLine.text += joined;
+        continue;
+      }
       result.push({ line, text: joined });
     }
     return result;
@@ -452,8 +458,13 @@ if __name__ == "__main__":
             ]);
         } else if (found.layer !== undefined) {
           settings.layers.push(found.layer);
-          activation = activation || found.activation;
           layerLines.push(line);
+          if (!activation) activation = found.activation;
+          else if (found.activation !== activation) {
+            const first = `${activation}, as on line ${layerLines[0]}`;
+            const same = `every hidden layer has the same activation (${first})`;
+            problems.push([line, `Line ${line}: in the playground ${same}.`]);
+          }
         } else if (found.optimizer !== undefined) {
           const key = KEY_OF_CLASS[found.optimizer];
           if (key === "adam" || key === "sgd") settings.optimizer = key;
@@ -979,7 +990,6 @@ if __name__ == "__main__":
       if (this.unavailable) return;
       this.playing = true;
       this.playButton.textContent = "Pause";
-      this.playButton.setAttribute("aria-pressed", "true");
       this.stepButton.disabled = true;
       this.say(this.started ? "Playing." : "Play starts when Python has loaded…");
       this.pump();
@@ -989,7 +999,6 @@ if __name__ == "__main__":
       this.playing = false;
       this.steps = 0;
       this.playButton.textContent = "Play";
-      this.playButton.setAttribute("aria-pressed", "false");
       this.stepButton.disabled = false;
       this.say(text || "Paused.");
       this.repaint(); // the last frame, which reduced motion may not have painted yet
