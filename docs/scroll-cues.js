@@ -7,7 +7,9 @@
 // or scroll, and wider inside than its box) gets the class "scroll-cue",
 // and "scroll-cue--left" / "scroll-cue--right" while there is more that way.
 // Marked again when the window's size, the content (a Run's output) or the
-// scroll position changes.
+// scroll position changes. Parts of a page that change many times a second
+// but never change a width (the playground's numbers and pictures) say so
+// with a data-live attribute: their changes are not looked at.
 (function () {
   "use strict";
 
@@ -52,7 +54,13 @@
   window.addEventListener("resize", later);
   document.addEventListener("change", later); // a content tab picked
   document.addEventListener("toggle", later, true); // a collapsed block opened
-  new MutationObserver(later).observe(document.body, {
+  const live = (node) => {
+    const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+    return Boolean(element && element.closest("[data-live]"));
+  };
+  new MutationObserver((records) => {
+    if (!records.every((record) => live(record.target))) later();
+  }).observe(document.body, {
     childList: true,
     subtree: true,
     characterData: true, // a Run's output growing

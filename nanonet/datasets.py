@@ -1,13 +1,14 @@
-"""Toy data sets: three pictures in the plane to classify, and 1,797 handwritten digits.
+"""Toy data sets: four pictures in the plane to classify, and 1,797 handwritten digits.
 
 Import them from this module; ``import nanonet`` does not load it:
 
-    from nanonet.datasets import moons, circles, spirals, load_digits
+    from nanonet.datasets import moons, circles, spirals, xor, load_digits
 
-`moons`, `circles` and `spirals` draw points in the plane, in classes that
-no straight line separates, so a classifier has to learn a curved boundary.
-They draw the familiar pictures: scikit-learn's ``make_moons`` and
-``make_circles``, and the spirals of Stanford's CS231n course. Each returns
+`moons`, `circles`, `spirals` and `xor` draw points in the plane, in classes
+that no straight line separates, so a classifier has to learn a curved
+boundary. They draw the familiar pictures: scikit-learn's ``make_moons`` and
+``make_circles``, the spirals of Stanford's CS231n course, and the truth
+table of the exclusive or. Each returns
 ``(X, y)``: the points, ``X``, a float64 array of shape (n, 2), and their
 classes, ``y``, an int64 array of shape (n,) holding 0, 1, ... The three
 share their conventions:
@@ -17,7 +18,7 @@ share their conventions:
   get one sample more (``n % classes`` of them).
 * ``noise`` is the standard deviation of the Gaussian noise added to each
   coordinate of each point. With ``noise=0`` every point lies exactly on its
-  curve.
+  curve (for `xor`, on its corner).
 * ``rng`` is where the randomness comes from: None for fresh randomness
   each call, an int seed (the same seed gives the same data, with the same
   numpy version), or a ``numpy.random.Generator``, which is used and so
@@ -56,7 +57,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["circles", "load_digits", "moons", "spirals"]
+__all__ = ["circles", "load_digits", "moons", "spirals", "xor"]
 
 # The digits file ships inside the package, next to its licence.
 _DIGITS_FILE = Path(__file__).parent / "_data" / "digits.npz"
@@ -235,6 +236,65 @@ def spirals(
         angle = 4.0 * (k + radius)
         arms.append(radius[:, None] * np.column_stack([np.sin(angle), np.cos(angle)]))
     return _finish(arms, noise, rng)
+
+
+def xor(
+    n: int, *, noise: float = 0.0, rng: np.random.Generator | int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The truth table of the exclusive or: class 1 where exactly one coordinate is 1.
+
+    Class 0 lies on the corners (0, 0) and (1, 1) of the unit square, class
+    1 on the corners (0, 1) and (1, 0): the four inputs and answers of XOR,
+    the smallest problem that no straight line solves, so a network needs a
+    hidden layer for it. Each class's points alternate between its two
+    corners, the first one (0, 0) or (0, 1) taking one point more when they
+    do not divide evenly. Without noise there are only four distinct points;
+    noise spreads each corner into a cloud.
+
+    Args:
+        n: The total number of samples, at least 1. With an odd ``n``
+            class 0 has one sample more.
+        noise: The standard deviation of the Gaussian noise added to each
+            coordinate; 0 keeps the points on their corners.
+        rng: None for fresh randomness, an int seed, or a
+            ``numpy.random.Generator``.
+
+    Returns:
+        X: The points, float64 of shape (n, 2), in shuffled order.
+        y: Their classes, 0 or 1, int64 of shape (n,), in the same order.
+
+    Raises:
+        TypeError: If ``n`` is not an int, ``noise`` is not a number or
+            ``rng`` is none of None, an int and a Generator.
+        ValueError: If ``n`` is below 1, ``noise`` is negative, inf or NaN,
+            or the seed is negative.
+
+    Examples:
+        >>> import numpy as np
+        >>> from nanonet.datasets import xor
+        >>> X, y = xor(8, rng=0)
+        >>> np.bincount(y)
+        array([4, 4])
+
+        Without noise, the points are the truth table's four inputs, and the
+        class is the exclusive or of the two coordinates:
+
+        >>> np.unique(X, axis=0)
+        array([[0., 0.],
+               [0., 1.],
+               [1., 0.],
+               [1., 1.]])
+        >>> bool(np.array_equal(y, X[:, 0].astype(int) ^ X[:, 1].astype(int)))
+        True
+        >>> X, y = xor(200, noise=0.1, rng=0)   # four clouds of 50 points
+        >>> X.shape, np.bincount(y)
+        ((200, 2), array([100, 100]))
+    """
+    n, noise, rng = _check_count(n, "n", minimum=1), _check_noise(noise), _as_generator(rng)
+    zeros, ones = _class_sizes(n, 2)
+    class_0 = np.array([[0.0, 0.0], [1.0, 1.0]])[np.arange(zeros) % 2]  # alternating corners
+    class_1 = np.array([[0.0, 1.0], [1.0, 0.0]])[np.arange(ones) % 2]
+    return _finish([class_0, class_1], noise, rng)
 
 
 def load_digits() -> tuple[np.ndarray, np.ndarray]:

@@ -10,23 +10,45 @@
 * ``docs_site``: the docs site, built once per session with ``mkdocs build
   --strict`` (skipped without the ``docs`` extra); ``teacher_site``: the
   teacher's build of it (``NANONET_TEACHER=1``: no answers).
+* ``site``, ``server``, ``browser``, ``visit``: for the tests in a real
+  browser (test_browser.py, test_playground.py): the site built with the
+  in-page Python as if deployed at a local server, that server on
+  127.0.0.1, Debian's headless Chromium driven by Playwright, and
+  ``visit(url=None, **options)``, a page in a fresh browser context (a `Visit`,
+  of the site or of ``url``, such as ``teacher_server``'s) that
+  records every request and JavaScript error, and fails the test if a
+  request left 127.0.0.1 or an error was thrown. Without the runtime cache,
+  the ``docs`` and ``browser`` extras or Chromium they skip, unless
+  NANONET_REQUIRE_BROWSER=1: then they fail.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import math
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
+from urllib.parse import urlsplit
+from urllib.request import urlopen
 
 import numpy as np
 import pytest
-from support import ROOT, load, outputs_match
+from support import CHROMIUM, CHROMIUM_ARGS, ROOT, load, outputs_match, require_or_skip
 
 from nanonet import Layer, Linear, Parameter, Sequential, Sigmoid
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # the browser extra is not installed: the browser tests skip
+    sync_playwright = None
+
+fetch_runtime = load(ROOT / "docs/_tools/fetch_runtime.py")
 
 
 @pytest.fixture(name="outputs_match")
@@ -133,3 +155,135 @@ def build_site(folder: Path, **environment: str) -> Path:
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     return folder
+
+
+# -- a real browser: the site with its in-page Python, served on 127.0.0.1 ------------
+
+
+@pytest.fixture(scope="session")
+def port() -> int:
+    """A free port on 127.0.0.1 for the site's server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def site(port, tmp_path_factory) -> Path:
+    """The docs site, built with the in-page Python, as if deployed at the test server.
+
+    Its site_url (NANONET_SITE_URL) is the server's address: Material's instant
+    navigation, which keeps Python loaded from page to page, works only there.
+    """
+    if fetch_runtime.verify() is None:
+        require_or_skip("browser", "no Pyodide runtime: run python docs/_tools/fetch_runtime.py")
+    if importlib.util.find_spec("material") is None:
+        require_or_skip("browser", "the docs extra is not installed")
+    folder = tmp_path_factory.mktemp("site")
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)]
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "NANONET_SITE_URL": f"http://127.0.0.1:{port}/",
+    }
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folder
+
+
+@contextlib.contextmanager
+def serving(folder: Path, port: int):
+    """``folder`` served by Python's http.server on 127.0.0.1:``port``; yields its address."""
+    command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)]
+    process = subprocess.Popen(
+        [*command, "--directory", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError), urlopen(url, timeout=1):
+                break
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(site, port):
+    """The site's address, served on 127.0.0.1."""
+    with serving(site, port) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def teacher_server(teacher_site):
+    """The teacher's build's address, served on 127.0.0.1 at another free port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with serving(teacher_site, port) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if sync_playwright is None:
+        require_or_skip("browser", "Playwright is not installed (the browser extra)")
+    if not Path(CHROMIUM).exists():
+        require_or_skip("browser", f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                *CHROMIUM_ARGS,
+                # Belt and braces: no outside host resolves, whatever the page asks.
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """A page in a fresh browser context, with every request it made."""
+
+    def __init__(self, browser, url: str, **options):
+        self.context = browser.new_context(**options)
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.context.on("request", lambda request: self.requests.append(request.url))
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.url = url
+
+    def open(self, path: str):
+        self.page.goto(self.url + path)
+        return self.page
+
+    def close(self) -> None:
+        self.context.close()
+        # A blob: URL (a picture Run drew) names memory of the page, not a host.
+        outside = [
+            url
+            for url in self.requests
+            if urlsplit(url.removeprefix("blob:")).hostname != "127.0.0.1"
+        ]
+        assert not outside, f"requests left 127.0.0.1: {outside}"
+        assert not self.errors, f"JavaScript errors: {self.errors}"
+
+
+@pytest.fixture
+def visit(browser, server):
+    visits = []
+
+    def open_visit(url: str | None = None, **options) -> Visit:
+        visits.append(Visit(browser, url or server, **options))
+        return visits[-1]
+
+    yield open_visit
+    for each in visits:
+        each.close()

@@ -53,6 +53,7 @@ from nanonet import (
     summary,
     trace,
 )
+from nanonet.datasets import xor
 
 NANONET_DIR = Path(nanonet.__file__).parent
 
@@ -571,6 +572,10 @@ case(
     ValueError,
     "same number of samples, got 3 and 2",
 )
+case("xor without samples", lambda m: xor(0), ValueError, "n must be at least 1, got 0")
+case("xor noise negative", lambda m: xor(10, noise=-1), ValueError, "at least 0, got -1.0")
+case("xor noise a string", lambda m: xor(10, noise="0.1"), TypeError, "noise must be a number")
+case("xor seed a string", lambda m: xor(10, rng="0"), TypeError, "rng must be None, an int seed")
 case("accuracy labels", lambda m: accuracy(np.zeros((3, 2)), [0, 1]), ValueError, r"shape \(3,\)")
 
 # -- the layers of a convolutional network, dropout and batch norm -------------------------

@@ -1,7 +1,8 @@
 """The Run buttons in a real browser: headless Chromium runs the tutorial's blocks.
 
-Builds the site, serves it from 127.0.0.1, and drives Debian's Chromium
-through Playwright (whose own browser download is not used). Every request
+The site is built, served from 127.0.0.1 and opened in Debian's Chromium
+through Playwright (whose own browser download is not used) by the fixtures
+of conftest.py (``site``, ``server``, ``browser``, ``visit``). Every request
 the page and its worker make is recorded, and all must go to 127.0.0.1;
 outside hosts do not even resolve in this browser.
 
@@ -14,153 +15,30 @@ $NANONET_SCREENSHOTS if set.
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
-from urllib.parse import urlsplit
-from urllib.request import urlopen
 
 import pytest
 from support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     ROOT,
     RUNNABLE,
     exercises,
-    load,
     outputs_match,
-    require_or_skip,
     runnable,
     wrong_answers,
 )
 
 try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # the browser extra is not installed: the tests skip
-    expect = sync_playwright = None
+    from playwright.sync_api import expect
+except ImportError:  # the browser extra is not installed: the tests skip (conftest.py)
+    expect = None
 
 pytestmark = pytest.mark.browser
 
-fetch_runtime = load(ROOT / "docs/_tools/fetch_runtime.py")
 TUTORIAL = ROOT / "docs" / "tutorial.md"
 NOT_INCLUDED = "The in-page Python was not included in this build; see README."
 LOAD_TIMEOUT = 120_000  # ms: loading Python on a busy 2-core machine, then running
-
-
-@pytest.fixture(scope="module")
-def port() -> int:
-    """A free port on 127.0.0.1 for the site's server."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def site(port, tmp_path_factory) -> Path:
-    """The docs site, built with the in-page Python, as if deployed at the test server.
-
-    Its site_url (NANONET_SITE_URL) is the server's address: Material's instant
-    navigation, which keeps Python loaded from page to page, works only there.
-    """
-    if fetch_runtime.verify() is None:
-        require_or_skip("browser", "no Pyodide runtime: run python docs/_tools/fetch_runtime.py")
-    if importlib.util.find_spec("material") is None:
-        require_or_skip("browser", "the docs extra is not installed")
-    folder = tmp_path_factory.mktemp("site")
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)]
-    env = {
-        **os.environ,
-        "NO_MKDOCS_2_WARNING": "1",
-        "NANONET_SITE_URL": f"http://127.0.0.1:{port}/",
-    }
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return folder
-
-
-@pytest.fixture(scope="module")
-def server(site, port):
-    """The site's address, served by Python's http.server on 127.0.0.1."""
-    command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)]
-    process = subprocess.Popen(
-        [*command, "--directory", str(site)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(100):
-        with contextlib.suppress(OSError), urlopen(url, timeout=1):
-            break
-        time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if sync_playwright is None:
-        require_or_skip("browser", "Playwright is not installed (the browser extra)")
-    if not Path(CHROMIUM).exists():
-        require_or_skip("browser", f"no Chromium at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                *CHROMIUM_ARGS,
-                # Belt and braces: no outside host resolves, whatever the page asks.
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-            ],
-        )
-        yield chromium
-        chromium.close()
-
-
-class Visit:
-    """A page in a fresh browser context, with every request it made."""
-
-    def __init__(self, browser, url: str, **options):
-        self.context = browser.new_context(**options)
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.context.on("request", lambda request: self.requests.append(request.url))
-        self.page = self.context.new_page()
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.url = url
-
-    def open(self, path: str):
-        self.page.goto(self.url + path)
-        return self.page
-
-    def close(self) -> None:
-        self.context.close()
-        # A blob: URL (a picture Run drew) names memory of the page, not a host.
-        outside = [
-            url
-            for url in self.requests
-            if urlsplit(url.removeprefix("blob:")).hostname != "127.0.0.1"
-        ]
-        assert not outside, f"requests left 127.0.0.1: {outside}"
-        assert not self.errors, f"JavaScript errors: {self.errors}"
-
-
-@pytest.fixture
-def visit(browser, server):
-    visits = []
-
-    def open_visit(**options) -> Visit:
-        visits.append(Visit(browser, server, **options))
-        return visits[-1]
-
-    yield open_visit
-    for each in visits:
-        each.close()
 
 
 def parts(page, index: int):
@@ -798,29 +676,9 @@ def test_check_on_a_block_that_raises_says_so_and_stop_ends_a_check_that_loops(v
     assert checked(block, check, verdict).startswith("Correct: ")
 
 
-def test_the_teachers_site_has_no_answer_box_and_still_checks(browser, teacher_site, tmp_path):
+def test_the_teachers_site_has_no_answer_box_and_still_checks(visit, teacher_server):
     """Served on its own: the exercises check; no details box holds an answer."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)]
-    server = subprocess.Popen(
-        [*command, "--directory", str(teacher_site)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        for _ in range(100):
-            with contextlib.suppress(OSError), urlopen(url, timeout=1):
-                break
-            time.sleep(0.1)
-        tab = Visit(browser, url)
-        page = tab.open("networks/")
-        assert page.locator("details").count() == 0
-        block, check, verdict, _ = check_parts(page, "dense-backward")
-        assert checked(block, check, verdict).startswith("Not yet: ")
-        tab.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    page = visit(url=teacher_server).open("networks/")
+    assert page.locator("details").count() == 0
+    block, check, verdict, _ = check_parts(page, "dense-backward")
+    assert checked(block, check, verdict).startswith("Not yet: ")

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from nanonet import datasets
-from nanonet.datasets import circles, load_digits, moons, spirals
+from nanonet.datasets import circles, load_digits, moons, spirals, xor
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATORS = {"moons": moons, "circles": circles, "spirals": spirals}
+GENERATORS = {"moons": moons, "circles": circles, "spirals": spirals, "xor": xor}
 
 # What tools/make_digits.py printed when it made nanonet/_data/digits.npz, after
 # checking that its arrays equal sklearn.datasets.load_digits() (scikit-learn 1.9.1).
@@ -46,6 +46,7 @@ def test_generators_return_n_points_in_two_columns_and_int_labels(generate, n):
         (lambda: moons(7, rng=0), [4, 3]),
         (lambda: moons(1, rng=0), [1, 0]),
         (lambda: circles(9, rng=0), [5, 4]),
+        (lambda: xor(9, rng=0), [5, 4]),
         (lambda: spirals(300, rng=0), [100, 100, 100]),
         (lambda: spirals(10, classes=4, rng=0), [3, 3, 2, 2]),
         (lambda: spirals(11, classes=2, rng=0), [6, 5]),
@@ -175,6 +176,24 @@ def test_classic_spirals_end_where_cs231n_says():
     assert (X[np.hypot(X[:, 0], X[:, 1]) < 0.5] == 0.0).all()  # every arm starts at (0, 0)
 
 
+def test_xor_lies_on_the_corners_of_its_truth_table():
+    X, y = xor(11, rng=0)  # 6 of class 0, 5 of class 1
+    for point, label in zip(X.tolist(), y.tolist(), strict=True):
+        assert point in ([0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0])
+        assert label == int(point[0]) ^ int(point[1])  # the exclusive or
+    # each class alternates between its two corners, the first taking the odd one
+    points, counts = np.unique(X, axis=0, return_counts=True)
+    assert points.tolist() == [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    assert counts.tolist() == [3, 3, 2, 3]
+
+
+def test_xor_noise_spreads_each_corner_into_a_cloud():
+    X, y = xor(4000, noise=0.1, rng=0)
+    corners = np.round(X)  # noise of 0.1 leaves (almost) every point nearest its corner
+    assert np.mean((corners[:, 0] != corners[:, 1]) == (y == 1)) > 0.999
+    assert (X - corners).std(axis=0) == pytest.approx([0.1, 0.1], abs=0.005)
+
+
 # --- argument errors, in the user's terms -------------------------------------
 
 
@@ -220,6 +239,8 @@ def test_options_are_keyword_only():
         circles(10, 0.1)
     with pytest.raises(TypeError):
         spirals(10, 3, 0.1)
+    with pytest.raises(TypeError):
+        xor(10, 0.1)
 
 
 # --- load_digits --------------------------------------------------------------

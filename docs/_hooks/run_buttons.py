@@ -3,7 +3,9 @@
 On a page whose front matter says ``runnable: true``, every ``python`` code
 block not marked ``{.no-test}`` gets a ``data-run-block`` attribute, which
 docs/run/run.js turns into a Run button. The page runs those blocks, as the
-docs tests do, in page order and in one namespace.
+docs tests do, in page order and in one namespace. An element of any page
+marked ``data-run-python`` (the playground's) asks for the same Python
+without Run buttons: it gets the same ``data-run-packages``.
 
 The in-page Python comes with the site: after the build this hook copies the
 verified runtime cache (filled by docs/_tools/fetch_runtime.py) and a wheel
@@ -40,6 +42,8 @@ log = logging.getLogger("mkdocs.hooks.run_buttons")
 # as "language-python", then any attribute classes such as "no-test", then
 # "highlight". A quote inside code is escaped, so this only matches real blocks.
 PYTHON_BLOCK = re.compile(r'<div class="language-python(?P<classes>[^"]*) highlight"')
+# An element (a tag, not text: text would have &lt;) that asks for the in-page Python.
+ASKS_FOR_PYTHON = re.compile(r"(<[a-z][^<>]*\sdata-run-python)(?=[\s>])")
 
 runtime: dict = {}  # this build's cache files and nanonet wheel, or empty: no Run
 
@@ -63,14 +67,15 @@ def on_pre_build(config, **kwargs):
 
 
 def on_page_content(html, page, **kwargs):
-    if not page.meta.get("runnable"):
-        return html
     # What the worker loads: Pyodide packages by name, and nanonet's wheel file.
     if runtime:
         packages = " ".join([*fetch_runtime.PACKAGES, runtime["wheel"].name])
         extra = f' data-run-packages="{packages}"'
     else:
         extra = ""
+    html = ASKS_FOR_PYTHON.sub(lambda match: match[1] + extra, html)
+    if not page.meta.get("runnable"):
+        return html
 
     def mark(match):
         if "no-test" in match["classes"].split():

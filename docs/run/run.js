@@ -18,15 +18,18 @@
 // and shows their outputs below them too. A block the reader stopped is not
 // run again that way: it is skipped, and says so.
 //
-// For other scripts of the site (a Check button, a playground page):
-// window.nanonetPython() returns the site's Python (see the Python class and
-// worker.js for the requests it takes), and window.nanonetBlocks() the
-// current page's blocks, each with run(after, origin): Run it (and the blocks
-// above it first), then await after(python), or after(null) if it raised,
-// while the page is busy and Stop can end it (docs/run/exercises.js, the
-// Check buttons). Another script's button in a block's bar that starts a run
-// carries data-starts-run, and is disabled while one goes; its element in the
-// output area carries data-run-extra, and is hidden when the block runs again.
+// For other scripts of the site (a Check button, the playground page):
+// window.nanonetPython(onStatus) returns the site's Python (see the Python
+// class and worker.js for the requests it takes); onStatus, if given, hears
+// how loading goes. A page without runnable blocks asks for Python with an
+// element marked data-run-python (the build adds what to load to it).
+// window.nanonetBlocks() returns the current page's blocks, each with
+// run(after, origin): Run it (and the blocks above it first), then await
+// after(python), or after(null) if it raised, while the page is busy and Stop
+// can end it (docs/run/exercises.js, the Check buttons). Another script's
+// button in a block's bar that starts a run carries data-starts-run, and is
+// disabled while one goes; its element in the output area carries
+// data-run-extra, and is hidden when the block runs again.
 (function () {
   "use strict";
 
@@ -82,6 +85,7 @@
     }
 
     fail(error) {
+      this.failed = true;
       for (const request of this.pending.values()) request.reject(error);
       this.pending.clear();
     }
@@ -96,14 +100,21 @@
   let packages = null; // what it loads: the page's data-run-packages
 
   function startPython() {
-    if (!python) python = new Python(packages);
+    if (!python || python.failed) python = new Python(packages); // a failed one: afresh
     return python;
   }
 
   // Other scripts of the site ask for the same Python: a Promise, settled when it has loaded.
-  window.nanonetPython = () => {
+  window.nanonetPython = (onStatus) => {
+    const asked = document.querySelector("[data-run-python][data-run-packages]");
+    if (!packages && asked) packages = asked.dataset.runPackages.split(" ");
     if (!packages) return Promise.reject(new Error(NOT_INCLUDED));
     const started = startPython();
+    if (onStatus && started.status) {
+      onStatus(started.status);
+      started.listeners.add(onStatus);
+      started.ready.catch(() => {}).finally(() => started.listeners.delete(onStatus));
+    }
     return started.ready.then(() => started);
   };
 

@@ -12,6 +12,9 @@
 //   {id, type: "reset", scope}                     a fresh namespace (a new page)
 //   {id, type: "run", code, name, scope, theme, dpr, width}
 //   {id, type: "check", code, name, scope}         extra code after a block
+//   {id, type: "install", url, name}               a module of the site's own Python
+//                                                  (the playground's), fetched from
+//                                                  the site: every namespace can import it
 // Messages out, for a request:
 //   {id, type: "progress", text}                   loading, in words
 //   {id, type: "output", text, hidden}             printed text, batched; hidden:
@@ -210,12 +213,22 @@ async function check({ id, code, name, scope = "page" }) {
   }
 }
 
+// A Python file of the site, as a module next to docs_runner: `import name` finds it.
+async function install({ url, name }) {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a module name: ${name}`);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  pyodide.FS.writeFile(`/docs_runner/${name}.py`, await response.text());
+  pyodide.runPython(`import importlib, sys; importlib.invalidate_caches(); sys.modules.pop("${name}", None)`);
+  return {};
+}
+
 function reset({ scope = "page" }) {
   if (runner) runner.new_page(scope);
   return {};
 }
 
-const handlers = { load, prepare, reset, run, check };
+const handlers = { load, prepare, reset, run, check, install };
 let queue = Promise.resolve();
 
 self.onmessage = (event) => {
