@@ -116,22 +116,25 @@ class Optimizer:
                 gradient is or because the update overflows (the training
                 diverges). The message names the parameter and ``lr``.
         """
-        work = [
-            (i, self.params[i].value, self.params[i].grad, self._states[i]) for i in self._alone
-        ]
-        if self._flat:
-            work.append((-1, *self._flat_views(), self._flat_state))  # -1: the flat group
+        update, params, states = self.update, self.params, self._states
         new_values = []
-        for index, value, grad, state in work:
-            new = self.update(value, grad, state)
+        for index in self._alone:
+            value = params[index]._value
+            new = update(value, params[index].grad, states[index])
             if type(new) is not float or type(value) is not float or not isfinite(new):
                 new = new if _fits(new, value) else self._refused(index, new)
             new_values.append(new)
-        for (index, value, _, _), new in zip(work, new_values, strict=True):  # all checked: write
+        if self._flat:
+            values, grads = self._flat_views()
+            new = update(values, grads, self._flat_state)
+            new_values.append(new if _fits(new, values) else self._refused(-1, new))
+        for index, new in zip(self._alone, new_values, strict=False):  # all checked: now write them
             if type(new) is float:
-                self.params[index]._value = new
+                params[index]._value = new
             else:
-                np.copyto(value, new)  # in place (the flat group's parameters are views of it)
+                np.copyto(params[index]._value, new)  # in place: the parameter keeps its array
+        if self._flat:
+            np.copyto(self._values, new_values[-1])  # (each parameter's value is a view of it)
 
     def _flat_views(self) -> tuple[np.ndarray, np.ndarray]:
         """The flat group's values and grads, end to end; each parameter's are views into them.
