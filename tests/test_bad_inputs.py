@@ -812,6 +812,34 @@ case(
     r"cannot save weights to '.*w\.npz': the folder '.*no' does not exist",
 )
 
+case(
+    "save an optimizer that is not one",
+    lambda m: save(m.clf, m.tmp / "w.npz", optimizer=m.clf),
+    TypeError,
+    "optimizer must be a nanonet Optimizer, got Sequential",
+)
+case(
+    "save an optimizer as the scheduler",
+    lambda m: save(m.clf, m.tmp / "w.npz", scheduler=m.adam),
+    TypeError,
+    "scheduler must be a nanonet LRScheduler, got Adam",
+)
+case(
+    "load into a scheduler that is not one",
+    lambda m: (
+        save(m.clf, m.tmp / "w.npz", optimizer=m.adam)
+        or load(m.clf, m.tmp / "w.npz", optimizer=m.adam, scheduler="StepLR")
+    ),
+    TypeError,
+    "scheduler must be a nanonet LRScheduler, got str",
+)
+case(
+    "train with a mode that is not a bool",
+    lambda m: Sequential(Dense(2, 2), Dropout()).train("eval"),
+    TypeError,
+    r"train\(mode\): mode must be True or False, got str",
+)
+
 
 def snapshot(m):
     """Every weight of both models, as bytes."""

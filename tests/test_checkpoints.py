@@ -257,7 +257,7 @@ def fresh():
             lambda m, o, s: {"optimizer": SGD(m.parameters(), lr=0.1)},
             "state of a Adam, not of a SGD",
         ),
-        (lambda m, o, s: {"scheduler": o}, "it holds no scheduler state"),
+        (lambda m, o, s: {"scheduler": StepLR(o, 2)}, "it holds no scheduler state"),
         (lambda m, o, s: {"rng": s, "optimizer": o, "model": Sequential(Dense(4, 6))}, "not fit"),
     ],
     ids=["another optimizer", "no schedule saved", "another model"],
