@@ -359,6 +359,14 @@ case(
     "cannot draw this network unit by unit: it has no Dense layer",
 )
 case(
+    "draw units for one image through a CNN",
+    lambda m: draw(
+        Sequential(Conv2d(1, 2, 3), Flatten(), Dense(72, 2)), IMAGES[:1, :1], units=True
+    ),
+    ValueError,
+    r"unit by unit: layer 0 \(Conv2d\) has parameters but is not a Dense layer",
+)
+case(
     "draw units for a batch",
     lambda m: draw(m.clf, X, units=True),
     ValueError,
