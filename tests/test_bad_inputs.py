@@ -755,6 +755,17 @@ case(
     TypeError,
     "state_dict must be a mapping",
 )
+for label, bad, pattern in [
+    ("a step_size of 0", {"step_size": 0}, "step_size must be at least 1, got 0"),
+    ("a gamma of NaN", {"gamma": math.nan}, "gamma must be a finite positive number, got nan"),
+    ("a negative base_lr", {"base_lr": -0.1}, "base_lr must be a finite non-negative number"),
+]:
+    case(
+        f"schedule state with {label}",
+        lambda m, b=bad: StepLR(m.sgd, 2).load_state_dict({**StepLR(m.sgd, 2).state_dict(), **b}),
+        ValueError,
+        pattern,
+    )
 case(
     "schedule state with a negative epoch",
     lambda m: StepLR(m.sgd, 2).load_state_dict({**StepLR(m.sgd, 2).state_dict(), "last_epoch": -1}),
