@@ -31,7 +31,8 @@ script a few times to see how the medians themselves move.
     a batch of 32 8x8 images (float64): nanonet against PyTorch (float64).
 (e) A 784-256-10 network with ReLU, CrossEntropyLoss and Adam, one training
     step on a batch of 64 (random MNIST-sized inputs) in float32: nanonet
-    (``model.to(np.float32)``) against PyTorch (float32).
+    (``model.to(np.float32)``) against PyTorch (float32), and against the
+    same network in float64, in the same rounds: what float32 saves.
     (d) and (e) run in a child process on one core: BLAS (numpy's and
     PyTorch's) limited to one thread, so that both sides do the same work
     the same way; BLAS's threads, on a machine with other work, stall.
@@ -61,6 +62,7 @@ Run:  python examples/benchmark.py            (about 40 seconds)
 from __future__ import annotations
 
 import argparse
+import copy
 import math
 import os
 import statistics
@@ -613,6 +615,10 @@ def one_core_implementations(models: Callable, data: list) -> dict[str, Callable
         torch = None
     model, reference = models(torch)
     impls = {"nanonet": nanonet_step(model, data)}
+    if model.dtype == np.float32:  # what float32 saves: the same network in float64
+        float64 = copy.deepcopy(model).to(np.float64)
+        impls["nanonet, float64"] = nanonet_step(float64, [(x.astype(np.float64), y)
+                                                           for x, y in data])  # fmt: skip
     if reference is not None:
         impls[TORCH_REF] = torch_step(torch, reference, data)
     return impls
@@ -637,6 +643,12 @@ def one_core_sections(quick: bool, warm: bool) -> None:
         print(f"\n{title}, one core\n")
         rows = [[name, r.time(1e6 / steps, 1), r.ratio()] for name, r in results.items()]
         print(table(["implementation", "µs per step", f"× {reference}"], rows))
+        if "nanonet, float64" in results:
+            speedup = Result(results["nanonet, float64"].times, [
+                a / b for a, b in zip(results["nanonet, float64"].times,
+                                      results["nanonet"].times, strict=True)
+            ])  # fmt: skip
+            print(f"\nnanonet's float64 step × its float32 step, same rounds: {speedup.ratio()}")
 
 
 # ---------------------------------------------------------------------------

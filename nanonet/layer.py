@@ -233,9 +233,14 @@ class Layer:
 
         Returns:
             The layer itself, so that ``model = Sequential(...).train()`` reads.
+
+        Raises:
+            TypeError: If ``mode`` is not True or False.
         """
+        if not isinstance(mode, bool):  # (PyTorch refuses it too: "train" is not a mode)
+            raise TypeError(f"train(mode): mode must be True or False, got {type(mode).__name__}")
         for _, layer in self._members(Layer):
-            layer.training = bool(mode)
+            layer.training = mode
         return self
 
     def eval(self) -> Layer:

@@ -23,6 +23,7 @@ import numpy as np
 
 from ._checks import as_path
 from .layer import Layer
+from .optim import LRScheduler, Optimizer
 
 #: The version of the file layout that `save` writes and `load` reads (1: weights only).
 FORMAT_VERSION = 2
@@ -61,7 +62,9 @@ def save(
 
     Raises:
         TypeError: If ``model`` is not a Layer, ``path`` is not a path,
-            ``rng`` is not a Generator, or a number is not a number.
+            ``optimizer`` is not an Optimizer, ``scheduler`` not an
+            LRScheduler, ``rng`` not a Generator, or a number is not a
+            number.
         FileNotFoundError: If the folder ``path`` names does not exist.
         OSError: If the file cannot be written; ``path`` is then unchanged.
 
@@ -82,6 +85,7 @@ def save(
 
     if not isinstance(model, Layer):
         raise TypeError(f"save needs a Layer, got {type(model).__name__}")
+    _check_kinds(optimizer, scheduler)
     path = as_path(path)
     arrays = {name: np.asarray(value) for name, value in model.state_dict().items()}
     record: dict[str, Any] = {"numbers": _numbers(numbers)}
@@ -153,7 +157,9 @@ def load(
             weights-only file).
 
     Raises:
-        TypeError: If ``model`` is not a Layer, or ``path`` is not a path.
+        TypeError: If ``model`` is not a Layer, ``path`` is not a path,
+            ``optimizer`` is not an Optimizer, or ``scheduler`` not an
+            LRScheduler.
         FileNotFoundError: If there is no file at ``path``.
         ValueError: If the file cannot be used, for any reason above.
         OSError: If the file cannot be read.
@@ -179,6 +185,7 @@ def load(
 
     if not isinstance(model, Layer):
         raise TypeError(f"load needs a Layer, got {type(model).__name__}")
+    _check_kinds(optimizer, scheduler)
     path = as_path(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"cannot load weights: no file at {path!r}")
@@ -256,6 +263,14 @@ def _restore(
     ]:
         generator.bit_generator.state = states[name]
     return numbers
+
+
+def _check_kinds(optimizer: object, scheduler: object) -> None:
+    """Refuse an ``optimizer`` that is not an Optimizer, a ``scheduler`` not an LRScheduler."""
+    for name, value, kind in (("optimizer", optimizer, Optimizer),
+                              ("scheduler", scheduler, LRScheduler)):  # fmt: skip
+        if value is not None and not isinstance(value, kind):
+            raise TypeError(f"{name} must be a nanonet {kind.__name__}, got {type(value).__name__}")
 
 
 def _load_into(what: str, thing: Any, record: Mapping[str, Any], arrays: dict) -> None:

@@ -359,6 +359,14 @@ case(
     "cannot draw this network unit by unit: it has no Dense layer",
 )
 case(
+    "draw units for one image through a CNN",
+    lambda m: draw(
+        Sequential(Conv2d(1, 2, 3), Flatten(), Dense(72, 2)), IMAGES[:1, :1], units=True
+    ),
+    ValueError,
+    r"unit by unit: layer 0 \(Conv2d\) has parameters but is not a Dense layer",
+)
+case(
     "draw units for a batch",
     lambda m: draw(m.clf, X, units=True),
     ValueError,
@@ -747,6 +755,17 @@ case(
     TypeError,
     "state_dict must be a mapping",
 )
+for label, bad, pattern in [
+    ("a step_size of 0", {"step_size": 0}, "step_size must be at least 1, got 0"),
+    ("a gamma of NaN", {"gamma": math.nan}, "gamma must be a finite positive number, got nan"),
+    ("a negative base_lr", {"base_lr": -0.1}, "base_lr must be a finite non-negative number"),
+]:
+    case(
+        f"schedule state with {label}",
+        lambda m, b=bad: StepLR(m.sgd, 2).load_state_dict({**StepLR(m.sgd, 2).state_dict(), **b}),
+        ValueError,
+        pattern,
+    )
 case(
     "schedule state with a negative epoch",
     lambda m: StepLR(m.sgd, 2).load_state_dict({**StepLR(m.sgd, 2).state_dict(), "last_epoch": -1}),
@@ -810,6 +829,34 @@ case(
     lambda m: save(m.net, m.tmp / "no" / "w.npz"),
     FileNotFoundError,
     r"cannot save weights to '.*w\.npz': the folder '.*no' does not exist",
+)
+
+case(
+    "save an optimizer that is not one",
+    lambda m: save(m.clf, m.tmp / "w.npz", optimizer=m.clf),
+    TypeError,
+    "optimizer must be a nanonet Optimizer, got Sequential",
+)
+case(
+    "save an optimizer as the scheduler",
+    lambda m: save(m.clf, m.tmp / "w.npz", scheduler=m.adam),
+    TypeError,
+    "scheduler must be a nanonet LRScheduler, got Adam",
+)
+case(
+    "load into a scheduler that is not one",
+    lambda m: (
+        save(m.clf, m.tmp / "w.npz", optimizer=m.adam)
+        or load(m.clf, m.tmp / "w.npz", optimizer=m.adam, scheduler="StepLR")
+    ),
+    TypeError,
+    "scheduler must be a nanonet LRScheduler, got str",
+)
+case(
+    "train with a mode that is not a bool",
+    lambda m: Sequential(Dense(2, 2), Dropout()).train("eval"),
+    TypeError,
+    r"train\(mode\): mode must be True or False, got str",
 )
 
 

@@ -11,17 +11,27 @@ import pytest
 from nanonet import (
     SGD,
     Adam,
+    AdamW,
+    BatchNorm1d,
+    CosineAnnealingLR,
     CrossEntropyLoss,
     Dense,
+    Dropout,
     Layer,
     Linear,
     MSELoss,
+    ReLU,
     Sequential,
     Sigmoid,
+    StepLR,
     Tanh,
     batches,
+    draw,
+    gradcheck,
     load,
     save,
+    summary,
+    trace,
 )
 
 
@@ -79,6 +89,105 @@ def test_a_resumed_run_ends_bit_for_bit_where_the_uninterrupted_one_ends(name, t
     train(resumed, resumed_optimizer, resumed_shuffle, 3)
     for a, b in zip(straight.parameters(), resumed.parameters(), strict=True):
         assert a.value.tobytes() == b.value.tobytes()  # exactly: resuming is a promise
+
+
+SCHEDULED = {
+    "SGD with momentum, StepLR": (
+        lambda params: SGD(params, lr=0.1, momentum=0.9, weight_decay=1e-3),
+        lambda optimizer: StepLR(optimizer, step_size=2, gamma=0.5),
+    ),
+    "Adam, CosineAnnealingLR to 0": (
+        lambda params: Adam(params, lr=0.01),
+        lambda optimizer: CosineAnnealingLR(optimizer, T_max=6),
+    ),
+    "AdamW, StepLR": (
+        lambda params: AdamW(params, lr=0.01),
+        lambda optimizer: StepLR(optimizer, step_size=4),
+    ),
+}
+
+
+def regularised(seed):
+    """Dropout (a Generator of its own) and BatchNorm (buffers): the issue's whole promise."""
+    return Sequential(Dense(4, 6, rng=seed), BatchNorm1d(6), ReLU(), Dropout(0.3, rng=seed + 1),
+                      Dense(6, 3, rng=seed + 2))  # fmt: skip
+
+
+def train_by_epochs(model, optimizer, scheduler, shuffle, epochs):
+    """Each epoch: training mode, the batches, an evaluation pass, the schedule's step."""
+    loss_fn = CrossEntropyLoss()
+    for _ in range(epochs):
+        model.train()
+        for x, y in batches(X, LABELS, 8, shuffle=True, rng=shuffle):
+            loss_fn(model(x), y)
+            optimizer.zero_grad()
+            model.backward(loss_fn.backward())
+            optimizer.step()
+        model.eval()(X)  # (evaluating moves no running statistic and draws no mask)
+        scheduler.step()
+
+
+@pytest.mark.parametrize("name", SCHEDULED)
+def test_a_run_with_dropout_batchnorm_and_a_schedule_resumes_bit_for_bit(name, tmp_path):
+    make_optimizer, make_scheduler = SCHEDULED[name]
+    straight = regularised(7)
+    straight_scheduler = make_scheduler(make_optimizer(straight.parameters()))
+    train_by_epochs(straight, straight_scheduler.optimizer, straight_scheduler,
+                    np.random.default_rng(5), 6)  # fmt: skip
+
+    half, shuffle = regularised(7), np.random.default_rng(5)
+    optimizer = make_optimizer(half.parameters())
+    scheduler = make_scheduler(optimizer)
+    train_by_epochs(half, optimizer, scheduler, shuffle, 3)
+    save(half, tmp_path / "c.npz", optimizer=optimizer, scheduler=scheduler, rng=shuffle, epoch=3)
+
+    resumed, resumed_shuffle = regularised(20), np.random.default_rng(0)
+    resumed_optimizer = make_optimizer(resumed.parameters())
+    resumed_scheduler = make_scheduler(resumed_optimizer)
+    assert load(resumed, tmp_path / "c.npz", optimizer=resumed_optimizer,
+                scheduler=resumed_scheduler, rng=resumed_shuffle) == {"epoch": 3}  # fmt: skip
+    assert resumed_optimizer.lr == optimizer.lr and resumed_scheduler.last_epoch == 3
+    train_by_epochs(resumed, resumed_optimizer, resumed_scheduler, resumed_shuffle, 3)
+    ours, theirs = straight.state_dict(), resumed.state_dict()
+    assert list(ours) == list(theirs) and "1.running_var" in ours
+    for key in ours:  # weights and buffers, exactly: resuming is a promise
+        assert ours[key].tobytes() == theirs[key].tobytes(), key
+    assert straight[3].rng.bit_generator.state == resumed[3].rng.bit_generator.state
+    assert resumed_scheduler.get_last_lr() == straight_scheduler.get_last_lr()
+
+
+def everything_of(model):
+    """What a tool must leave as it found it: weights, buffers, Generators, training modes."""
+    return (
+        {name: np.asarray(value).tobytes() for name, value in model.state_dict().items()},
+        [g.bit_generator.state for _, g in model.named_generators()],
+        [layer.training for _, layer in model._members(Layer)],
+    )
+
+
+TOOLS = {
+    "summary": lambda model: repr(summary(model, (8, 4))) + summary(model, (8, 4))._repr_html_(),
+    "trace": lambda model: str(trace(model, X[:8], LABELS[:8], CrossEntropyLoss())),
+    "draw": lambda model: draw(model)._repr_svg_(),
+    "draw with values": lambda model: draw(
+        model, X[:2], LABELS[:2], CrossEntropyLoss()
+    )._repr_svg_(),
+    "gradcheck": lambda model: gradcheck(model, X[:8]),
+}
+
+
+@pytest.mark.parametrize("training", [True, False], ids=["training", "eval"])
+@pytest.mark.parametrize("tool", TOOLS)
+def test_the_tools_leave_the_model_as_they_found_it(tool, training):
+    """Their forward passes move no running statistic and draw no mask: a checkpointed run
+    that calls them stays bit-exact."""
+    model = regularised(3)
+    optimizer = Adam(model.parameters())
+    train_by_epochs(model, optimizer, StepLR(optimizer, 1), np.random.default_rng(0), 1)
+    model.train(training)
+    before = everything_of(model)
+    TOOLS[tool](model)
+    assert everything_of(model) == before
 
 
 def test_the_chapters_network_with_momentum_resumes_exactly(two_node, tmp_path):
@@ -148,7 +257,7 @@ def fresh():
             lambda m, o, s: {"optimizer": SGD(m.parameters(), lr=0.1)},
             "state of a Adam, not of a SGD",
         ),
-        (lambda m, o, s: {"scheduler": o}, "it holds no scheduler state"),
+        (lambda m, o, s: {"scheduler": StepLR(o, 2)}, "it holds no scheduler state"),
         (lambda m, o, s: {"rng": s, "optimizer": o, "model": Sequential(Dense(4, 6))}, "not fit"),
     ],
     ids=["another optimizer", "no schedule saved", "another model"],

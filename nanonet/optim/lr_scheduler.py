@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -81,10 +82,15 @@ class LRScheduler:
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore the state `state_dict` returned; it is checked first.
 
+        Its settings are checked as the constructor checks them (a
+        ``StepLR``'s ``step_size`` of 0 is refused here too), when they are
+        the constructor's arguments, as for nanonet's own schedules.
+
         Raises:
             TypeError: If ``state_dict`` is not a mapping, or a value is not
                 a number.
-            ValueError: If its names are not this schedule's.
+            ValueError: If its names are not this schedule's, or a setting
+                is out of its range.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
@@ -96,6 +102,14 @@ class LRScheduler:
         for name, value in state_dict.items():  # numbers, and a count of epochs
             as_real_number(value, f"{type(self).__name__}'s {name!r}")
         as_count(state_dict["last_epoch"], "last_epoch", minimum=0)
+        as_positive_number(state_dict["base_lr"], "base_lr", allow_zero=True)
+        settings = {k: v for k, v in state_dict.items() if k not in ("base_lr", "last_epoch")}
+        try:
+            inspect.signature(type(self)).bind(self.optimizer, **settings)
+        except TypeError:  # (a schedule whose attributes are not its arguments checks its own)
+            pass
+        else:
+            type(self)(self.optimizer, **settings)  # raises, as the constructor would
         vars(self).update(state_dict)
 
 

@@ -42,10 +42,8 @@ def why_not(steps: list[Layer], x: object, target: object) -> str:
         return "a target asks for the gradients, which the chain picture shows"
     if not any(isinstance(step, Dense) for step in steps):
         return "it has no Dense layer"
-    if x is not None and _shape(x)[:-1] not in ((), (1,)):
-        return f"x holds several samples (shape {_shape(x)}): give one"
     widths = widths_of(steps)
-    for k, step in enumerate(steps):
+    for k, step in enumerate(steps):  # (the layers first: a Conv2d's images are not units)
         if isinstance(step, Dense):
             if step.weight.shape[1] != widths[k]:
                 return f"layer {k} ({step!r}) does not take the {widths[k]} units before it"
@@ -53,6 +51,8 @@ def why_not(steps: list[Layer], x: object, target: object) -> str:
             return f"layer {k} ({type(step).__name__}) has parameters but is not a Dense layer"
         elif not _elementwise(step, widths[k]):
             return f"layer {k} ({type(step).__name__}) does not act on each number alone"
+    if x is not None and _shape(x)[:-1] not in ((), (1,)):
+        return f"x holds several samples (shape {_shape(x)}): give one"
     if max(widths) > MAX_UNITS:
         return f"it is {max(widths)} units wide, more than {MAX_UNITS}"
     return ""
