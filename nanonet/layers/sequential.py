@@ -18,8 +18,11 @@ class Sequential(Layer, checks_forward=True):
     each layer's dC/d(input) to the layer before it as its dC/d(output):
     that hand-over is the chain rule, and it is all backpropagation is.
 
-    Each layer is called as ``layer(x)``, so each checks the input it gets
-    (and converts a numpy number to a float). Backward checks what each
+    Where the checks happen: ``model(x)`` checks the input once, where it
+    enters (`Layer.check_input`); then each layer's ``forward`` is handed
+    what the layer before it returned. Only if a layer's forward raises is
+    what it was handed checked, so that the error names the layer whose
+    output did not fit (or that forgot to ``return``). Backward checks what each
     layer's ``backward`` returns: dC/d(input) must be shaped like the input
     the layer's forward got, or the error names the layer. The gradient
     given to `backward` must be shaped like the output, and each forward
