@@ -21,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support import CHROMIUM, CHROMIUM_ARGS, require_or_skip
 
 from nanonet import (
     CrossEntropyLoss,
@@ -591,19 +590,6 @@ def test_draw_takes_labels_and_names_is_the_old_spelling_of_value_names(two_node
 # -- in a browser ------------------------------------------------------------------
 
 
-def _chromium():
-    """Playwright's sync API and Chromium's path, or a skip (a failure if required)."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        reason = "Playwright is not installed (the browser extra)"
-    else:
-        if Path(CHROMIUM).exists():
-            return sync_playwright
-        reason = f"no Chromium at {CHROMIUM}"
-    require_or_skip("browser", reason)
-
-
 # Material's text and background colours, light and slate (dark).
 PAGES = {
     "light": ("rgba(0, 0, 0, 0.87)", "rgb(255, 255, 255)"),
@@ -665,54 +651,48 @@ def _overlap(a: list[float], b: list[float]) -> float:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("which", ["chapter", "xor_units"])
-def test_the_drawing_renders_legibly_in_chromium_light_and_dark(which, chapter_drawing, tmp_path):
-    """The chapter's backprop drawing, and the XOR network unit by unit with one sample's values."""
+def test_the_drawing_renders_legibly_in_chromium_light_and_dark(
+    which, chapter_drawing, browser, tmp_path
+):
+    """The chapter's backprop drawing, and the XOR network unit by unit with one sample's values.
+
+    ``browser``: the tests' headless Chromium (tests/conftest.py), shared by the session.
+    """
     drawing = chapter_drawing if which == "chapter" else draw(xor_network(), np.array([0.0, 1.0]))
     min_width = float(re.search(r"min-width: (\d+)px", drawing.svg)[1])
-    sync_playwright = _chromium()
     shots = Path(os.environ.get("NANONET_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
     image = "data:image/svg+xml;base64," + base64.b64encode(drawing.svg.encode()).decode()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-        )
-        try:
-            for scheme, (text, background) in PAGES.items():
-                for width in (700, 400):
-                    where = f"{scheme}, {width} px"
-                    page = browser.new_page(
-                        viewport={"width": width, "height": 560}, color_scheme=scheme
-                    )
-                    page.set_content(
-                        f'<body style="margin: 16px; color: {text}; background: {background}; '
-                        f'font-family: Helvetica, Arial, sans-serif">'
-                        f'<div style="overflow-x: auto">{drawing.svg}</div>'
-                        f'<p>The same SVG as an image:</p><img src="{image}" alt="">'
-                        "</body>"
-                    )
-                    page.screenshot(path=shots / f"draw-{which}-{scheme}-{width}.png")
-                    seen = page.locator("svg").evaluate(MEASURE)
-                    # At 700 px it fits the page; at 400 it scrolls rather than shrink more.
-                    if width == 700:
-                        assert seen["width"] <= width - 32 + 0.5, where
-                    assert seen["scrolls"] == (min_width > width - 32), where
-                    # Every text is 11 px or more on the screen, and no two overlap.
-                    assert min(t["size"] for t in seen["texts"]) >= 11 - 1e-9, where
-                    for i, a in enumerate(seen["texts"]):
-                        for b in seen["texts"][i + 1 :]:
-                            assert _overlap(a["box"], b["box"]) <= 0.5, f"{where}: {a}, {b}"
-                    # Every text, values and gradients in their colours too, reads on the
-                    # page: WCAG AA's 4.5:1.
-                    for t in seen["texts"] + seen["spans"]:
-                        ratio = _contrast(t["fill"], seen["background"])
-                        assert ratio >= 4.5, f"{where}: {t['text']!r} in {t['fill']}: {ratio:.2f}"
-                    # Every weight's line stands out as a graphic must: WCAG's 3:1.
-                    for stroke in seen["weights"]:
-                        assert _contrast(stroke, seen["background"]) >= 3, f"{where}: {stroke}"
-                    # Alone, as an image, it renders with its own colours and background.
-                    assert page.locator("img").evaluate("img => img.naturalWidth") > 0, where
-                    page.close()
-        finally:
-            browser.close()
+    for scheme, (text, background) in PAGES.items():
+        for width in (700, 400):
+            where = f"{scheme}, {width} px"
+            page = browser.new_page(viewport={"width": width, "height": 560}, color_scheme=scheme)
+            page.set_content(
+                f'<body style="margin: 16px; color: {text}; background: {background}; '
+                f'font-family: Helvetica, Arial, sans-serif">'
+                f'<div style="overflow-x: auto">{drawing.svg}</div>'
+                f'<p>The same SVG as an image:</p><img src="{image}" alt="">'
+                "</body>"
+            )
+            page.screenshot(path=shots / f"draw-{which}-{scheme}-{width}.png")
+            seen = page.locator("svg").evaluate(MEASURE)
+            # At 700 px it fits the page; at 400 it scrolls rather than shrink more.
+            if width == 700:
+                assert seen["width"] <= width - 32 + 0.5, where
+            assert seen["scrolls"] == (min_width > width - 32), where
+            # Every text is 11 px or more on the screen, and no two overlap.
+            assert min(t["size"] for t in seen["texts"]) >= 11 - 1e-9, where
+            for i, a in enumerate(seen["texts"]):
+                for b in seen["texts"][i + 1 :]:
+                    assert _overlap(a["box"], b["box"]) <= 0.5, f"{where}: {a}, {b}"
+            # Every text, values and gradients in their colours too, reads on the
+            # page: WCAG AA's 4.5:1.
+            for t in seen["texts"] + seen["spans"]:
+                ratio = _contrast(t["fill"], seen["background"])
+                assert ratio >= 4.5, f"{where}: {t['text']!r} in {t['fill']}: {ratio:.2f}"
+            # Every weight's line stands out as a graphic must: WCAG's 3:1.
+            for stroke in seen["weights"]:
+                assert _contrast(stroke, seen["background"]) >= 3, f"{where}: {stroke}"
+            # Alone, as an image, it renders with its own colours and background.
+            assert page.locator("img").evaluate("img => img.naturalWidth") > 0, where
+            page.close()
