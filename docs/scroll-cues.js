@@ -10,10 +10,32 @@
 // scroll position changes. Parts of a page that change many times a second
 // but never change a width (the playground's numbers and pictures) say so
 // with a data-live attribute: their changes are not looked at.
+//
+// A printed output without columns (an error message, a list, a repr) wraps
+// instead, with the class "wraps": its lines mean the same on two lines.
+// Columns (a trace's table, a numpy array: two spaces inside a line) keep
+// their lines and scroll.
 (function () {
   "use strict";
 
   const marked = new Set();
+  const wrapped = new Set();
+  const COLUMNS = /\S {2,}\S/;
+
+  // Printed output: a Run's, or a page's "Output" block (pre > code under its title).
+  function isOutput(node) {
+    if (node.matches(".run-output__printed")) return true;
+    const block = node.matches("pre > code") && node.closest(".highlight");
+    const title = block && block.querySelector(":scope > .filename");
+    return Boolean(title && title.textContent.trim() === "Output");
+  }
+
+  function wrap(node) {
+    const wraps = !COLUMNS.test(node.textContent);
+    node.classList.toggle("wraps", wraps);
+    if (wraps) wrapped.add(node);
+    else wrapped.delete(node);
+  }
 
   function scrolls(node) {
     if (node.scrollWidth <= node.clientWidth + 1) return false;
@@ -40,10 +62,14 @@
     frame = null;
     const content = document.querySelector(".md-content");
     if (!content) return;
-    for (const node of marked) if (!node.isConnected) marked.delete(node);
+    for (const set of [marked, wrapped])
+      for (const node of set) if (!node.isConnected) set.delete(node);
+    for (const node of wrapped) wrap(node); // a Run printed something else
     for (const node of marked) mark(node);
     for (const node of content.querySelectorAll("*")) {
-      if (!marked.has(node) && node.scrollWidth > node.clientWidth + 1) mark(node);
+      if (marked.has(node) || node.scrollWidth <= node.clientWidth + 1) continue;
+      if (isOutput(node)) wrap(node);
+      mark(node);
     }
   }
 
