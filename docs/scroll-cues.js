@@ -13,14 +13,25 @@
 //
 // A printed output without columns (an error message, a list, a repr) wraps
 // instead, with the class "wraps": its lines mean the same on two lines.
-// Columns (a trace's table, a numpy array: two spaces inside a line) keep
-// their lines and scroll.
+// Columns keep their lines and scroll: two spaces inside a line (a trace's
+// table, a numpy array), or two lines in a row with their spaces at the same
+// places (numbers printed one line under the other, to be compared).
 (function () {
   "use strict";
 
   const marked = new Set();
   const wrapped = new Set();
-  const COLUMNS = /\S {2,}\S/;
+
+  function hasColumns(text) {
+    if (/\S {2,}\S/.test(text)) return true;
+    const spaces = text.split("\n").map((line) => {
+      const start = line.search(/\S/); // the indentation is no column
+      return Array.from(line.trimEnd().matchAll(/ /g), (space) => space.index)
+        .filter((at) => at > start)
+        .join();
+    });
+    return spaces.some((at, i) => i > 0 && at.includes(",") && at === spaces[i - 1]);
+  }
 
   // Printed output: a Run's, or a page's "Output" block (pre > code under its title).
   function isOutput(node) {
@@ -31,7 +42,7 @@
   }
 
   function wrap(node) {
-    const wraps = !COLUMNS.test(node.textContent);
+    const wraps = !hasColumns(node.textContent);
     node.classList.toggle("wraps", wraps);
     if (wraps) wrapped.add(node);
     else wrapped.delete(node);

@@ -558,6 +558,12 @@ def test_on_a_laptop_every_printed_output_fits_the_column(visit, site, server):
     page.wait_for_timeout(200)
     assert "wraps" not in trace.get_attribute("class")
     expect(trace).to_have_class(re.compile(r"\bscroll-cue\b"))
+    # and so do numbers printed one line under the other, to be compared digit by digit.
+    compared = page.locator(".highlight pre > code", has_text="chapter: 2.003").first
+    compared.scroll_into_view_if_needed()
+    page.wait_for_timeout(200)
+    expect(compared).to_have_class(re.compile(r"\bscroll-cue\b"))
+    assert "wraps" not in compared.get_attribute("class")
 
 
 def test_other_scripts_can_check_a_block_and_run_code_of_their_own(visit):
