@@ -10,10 +10,43 @@
 // scroll position changes. Parts of a page that change many times a second
 // but never change a width (the playground's numbers and pictures) say so
 // with a data-live attribute: their changes are not looked at.
+//
+// A printed output without columns (an error message, a list, a repr) wraps
+// instead, with the class "wraps": its lines mean the same on two lines.
+// Columns keep their lines and scroll: two spaces inside a line (a trace's
+// table, a numpy array), or two lines in a row with their spaces at the same
+// places (numbers printed one line under the other, to be compared).
 (function () {
   "use strict";
 
   const marked = new Set();
+  const wrapped = new Set();
+
+  function hasColumns(text) {
+    if (/\S {2,}\S/.test(text)) return true;
+    const spaces = text.split("\n").map((line) => {
+      const start = line.search(/\S/); // the indentation is no column
+      return Array.from(line.trimEnd().matchAll(/ /g), (space) => space.index)
+        .filter((at) => at > start)
+        .join();
+    });
+    return spaces.some((at, i) => i > 0 && at.includes(",") && at === spaces[i - 1]);
+  }
+
+  // Printed output: a Run's, or a page's "Output" block (pre > code under its title).
+  function isOutput(node) {
+    if (node.matches(".run-output__printed")) return true;
+    const block = node.matches("pre > code") && node.closest(".highlight");
+    const title = block && block.querySelector(":scope > .filename");
+    return Boolean(title && title.textContent.trim() === "Output");
+  }
+
+  function wrap(node) {
+    const wraps = !hasColumns(node.textContent);
+    node.classList.toggle("wraps", wraps);
+    if (wraps) wrapped.add(node);
+    else wrapped.delete(node);
+  }
 
   function scrolls(node) {
     if (node.scrollWidth <= node.clientWidth + 1) return false;
@@ -40,10 +73,14 @@
     frame = null;
     const content = document.querySelector(".md-content");
     if (!content) return;
-    for (const node of marked) if (!node.isConnected) marked.delete(node);
+    for (const set of [marked, wrapped])
+      for (const node of set) if (!node.isConnected) set.delete(node);
+    for (const node of wrapped) wrap(node); // a Run printed something else
     for (const node of marked) mark(node);
     for (const node of content.querySelectorAll("*")) {
-      if (!marked.has(node) && node.scrollWidth > node.clientWidth + 1) mark(node);
+      if (marked.has(node) || node.scrollWidth <= node.clientWidth + 1) continue;
+      if (isOutput(node)) wrap(node);
+      mark(node);
     }
   }
 

@@ -514,6 +514,58 @@ def test_on_a_phone_nothing_is_cut_off_without_a_cue(visit, site, server, width,
     assert not problems, problems
 
 
+#: A page's printed outputs (its "Output" blocks and Run's) wider than their box.
+WIDE_OUTPUTS = """() => Array.from(
+    document.querySelectorAll(".md-content .highlight pre > code, .run-output__printed"),
+    (node) => [node, node.closest(".highlight")?.querySelector(":scope > .filename")],
+).filter(([node, title]) => node.matches(".run-output__printed") || title?.textContent === "Output")
+ .filter(([node]) => node.getClientRects().length && node.scrollWidth > node.clientWidth + 1)
+ .map(([node]) => node.textContent.slice(0, 80))"""
+
+
+def test_on_a_laptop_every_printed_output_fits_the_column(visit, site, server):
+    """At 1280 px an error message, a list or a repr wraps; only columns would scroll."""
+    page = visit(viewport={"width": 1280, "height": 900}).open("")
+    wide = {}
+    for html in sorted(site.rglob("index.html")):
+        path = html.parent.relative_to(site).as_posix()
+        page.goto(server + ("" if path == "." else f"{path}/"))
+        page.evaluate(
+            "() => { for (const box of document.querySelectorAll('details')) box.open = true; }"
+        )
+        page.wait_for_timeout(200)  # scroll-cues.js looks at the page on the next frame
+        if found := page.evaluate(WIDE_OUTPUTS):
+            wide[path] = found
+    assert not wide, wide
+    # Run's output wraps as the page's does: gradcheck's named mistake, in full.
+    page.goto(server + "custom-layers/")
+    block = page.locator("[data-run-block]").filter(has_text="ForgetfulBias").first
+    index = block.evaluate(
+        "node => [...document.querySelectorAll('[data-run-block]')].indexOf(node)"
+    )
+    block, run, output, status = parts(page, index)
+    run.click()
+    wait_until_done(block, run)
+    printed = output.locator(".run-output__printed")
+    expect(printed).to_contain_text("instead of adding to it")
+    page.wait_for_timeout(200)
+    assert page.evaluate(WIDE_OUTPUTS) == []
+    # Columns keep their lines: the tutorial's trace at 400 px scrolls, with its cue.
+    page.set_viewport_size({"width": 400, "height": 800})
+    page.goto(server + "tutorial/")
+    trace = page.locator(".highlight pre > code", has_text="forward pass").first
+    trace.scroll_into_view_if_needed()
+    page.wait_for_timeout(200)
+    assert "wraps" not in trace.get_attribute("class")
+    expect(trace).to_have_class(re.compile(r"\bscroll-cue\b"))
+    # and so do numbers printed one line under the other, to be compared digit by digit.
+    compared = page.locator(".highlight pre > code", has_text="chapter: 2.003").first
+    compared.scroll_into_view_if_needed()
+    page.wait_for_timeout(200)
+    expect(compared).to_have_class(re.compile(r"\bscroll-cue\b"))
+    assert "wraps" not in compared.get_attribute("class")
+
+
 def test_other_scripts_can_check_a_block_and_run_code_of_their_own(visit):
     """window.nanonetPython(): what a later Check button or a playground page would use."""
     page = visit().open("tutorial/")
