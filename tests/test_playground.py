@@ -512,7 +512,7 @@ def test_at_400_px_it_fits_and_the_keyboard_reaches_every_control(visit, tmp_pat
     assert {"pg-dataset", "pg-lr", "pg-seed", "pg-layers", "Copy", "Edit"} <= reached
     page.get_by_label("Learning rate").focus()
     page.keyboard.press("ArrowDown")  # a select changes from the keyboard
-    expect(page.locator('[data-playground="code"]')).to_contain_text("lr=0.3,")
+    expect(page.locator('[data-playground="code"]')).to_contain_text("lr=0.1,")  # from 0.03
     page.get_by_role("button", name="Step").press("Enter")
     expect(page.locator('[data-playground="epoch"]')).to_have_text("1")
     page.screenshot(path=shots(tmp_path) / "playground-400px.png", full_page=True)
