@@ -278,6 +278,31 @@ def test_moons_learns_within_20_seconds_and_the_copied_program_prints_the_pages_
 
 
 @pytest.mark.browser
+def test_the_default_network_agrees_with_its_copied_program_for_another_seed(visit):
+    """The default learning rate keeps the page and CPython on one training.
+
+    The browser's numpy and CPython's differ in a last bit here and there, and
+    training carries that along. Adam at 0.1 (the default before) magnified it,
+    with seed 3, into another training: 1e-9 apart at epoch 74, 2.5e-2 at
+    epoch 120. At 0.03 the two stay within 1e-10 for 500 epochs.
+    """
+    page = visit().open("playground/?seed=3")
+    ready(page)
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(
+        "Number(document.querySelector('[data-playground=\"epoch\"]').textContent) >= 150",
+        timeout=LOAD_TIMEOUT,
+    )
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_timeout(300)  # an epoch still in flight lands
+    shown = numbers(page)
+    printed = run_in_cpython(shown["code"])
+    match = re.fullmatch(rf"epoch {shown['epoch']}: test loss (\S+), test accuracy \S+%\n", printed)
+    assert match, printed
+    assert math.isclose(float(match[1]), shown["exact"], rel_tol=1e-9), (printed, shown)
+
+
+@pytest.mark.browser
 def test_step_reset_and_a_changed_setting_rebuild_the_program(visit):
     page = visit().open("playground/")
     ready(page)
@@ -328,7 +353,7 @@ def test_apply_reads_an_edited_program_or_names_the_line_it_cannot_map(visit):
     edited = program.replace("rng=rng), Tanh(),", "rng=rng),\n    ReLU(),").replace(
         "    Dense(4, 1, rng=rng),", "    Dense(4, 6, rng=rng), ReLU(),\n    Dense(6, 1, rng=rng),"
     )
-    editor.fill(edited.replace("lr=0.1,", "lr = 0.30,"))
+    editor.fill(edited.replace("lr=0.03,", "lr = 0.30,"))
     page.get_by_role("button", name="Apply").click()
     expect(status).to_contain_text("Applied")
     expect(page.get_by_label("Activation")).to_have_value("relu")
@@ -455,7 +480,7 @@ def test_hostile_links_are_refused_with_a_note_and_never_run(visit):
         "dataset": "moons",
         "points": "200",
         "seed": "0",
-        "lr": "0.1",
+        "lr": "0.03",
         "batch": "10",
         "noise": "0.2",
         "activation": "tanh",
@@ -487,7 +512,7 @@ def test_at_400_px_it_fits_and_the_keyboard_reaches_every_control(visit, tmp_pat
     assert {"pg-dataset", "pg-lr", "pg-seed", "pg-layers", "Copy", "Edit"} <= reached
     page.get_by_label("Learning rate").focus()
     page.keyboard.press("ArrowDown")  # a select changes from the keyboard
-    expect(page.locator('[data-playground="code"]')).to_contain_text("lr=0.3,")
+    expect(page.locator('[data-playground="code"]')).to_contain_text("lr=0.1,")  # from 0.03
     page.get_by_role("button", name="Step").press("Enter")
     expect(page.locator('[data-playground="epoch"]')).to_have_text("1")
     page.screenshot(path=shots(tmp_path) / "playground-400px.png", full_page=True)

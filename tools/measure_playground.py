@@ -44,9 +44,13 @@ from support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 MOONS = "playground/?dataset=moons&points=200&layers=4,4&activation=tanh"
 #: Settings whose page and program losses are compared: the default network, the
-#: page's three experiments, and a deep ReLU network.
+#: page's three experiments, deeper networks, and Adam at 0.1 (the default before:
+#: it magnifies the last bits in which the two numpys differ).
 AGREEMENT = {
     "moons 2-4-4-1, Adam": MOONS,
+    "moons 2-4-4-4-1, Adam, seed 3": "playground/?seed=3&layers=4,4,4",
+    "moons 2-4-4-1, Adam at 0.1": MOONS + "&lr=0.1",
+    "moons 2-4-4-4-1, Adam at 0.1, seed 3": "playground/?seed=3&layers=4,4,4&lr=0.1",
     "xor, no hidden layer": "playground/?dataset=xor&layers=&lr=0.1",
     "xor, 2 hidden units": "playground/?dataset=xor&layers=2&lr=0.1",
     "overfitting, 4x8 ReLU": (
