@@ -478,6 +478,12 @@ CUT_WITHOUT_CUE = """() => {
 }"""
 
 
+#: Material's script has wrapped the page's tables in boxes that scroll (it does so
+#: when the page loads, for tables without a class attribute).
+TABLES_WRAPPED = """() => Array.from(document.querySelectorAll(".md-typeset table:not([class])"))
+    .every((table) => table.closest(".md-typeset__scrollwrap"))"""
+
+
 @pytest.mark.parametrize("width", [360, 400])
 def test_on_a_phone_nothing_is_cut_off_without_a_cue(visit, site, server, width, tmp_path):
     shots = Path(os.environ.get("NANONET_SCREENSHOTS", tmp_path))
@@ -490,6 +496,7 @@ def test_on_a_phone_nothing_is_cut_off_without_a_cue(visit, site, server, width,
     problems = {}
     for path in ["", *(f"{path}/" for path in pages)]:
         page.goto(server + path)
+        page.wait_for_function(TABLES_WRAPPED)  # under load, Material's script comes late
         page.evaluate(
             "() => { for (const box of document.querySelectorAll('details')) box.open = true; }"
         )
@@ -512,6 +519,22 @@ def test_on_a_phone_nothing_is_cut_off_without_a_cue(visit, site, server, width,
     output.scroll_into_view_if_needed()
     page.screenshot(path=shots / f"tutorial-{width}px-drawing.png")
     assert not problems, problems
+
+
+def test_on_a_phone_a_figure_fits_the_column_and_opens_full_size(visit):
+    """Shrunk to the column, each figure is a link to its full-size SVG, and a line says so."""
+    page = visit(viewport={"width": 400, "height": 800}, color_scheme="dark").open("tutorial/")
+    figures = page.locator("a.figure-full:visible")
+    assert figures.count() >= 2
+    for k in range(figures.count()):
+        link = figures.nth(k)
+        assert link.locator("img").bounding_box()["width"] <= 400 - 32 + 0.5
+        assert re.search(r"img/[\w-]+-dark\.svg$", link.get_attribute("href"))
+        hint = link.evaluate("a => getComputedStyle(a, '::after').content")
+        assert "open it full size" in hint
+    wide = visit(viewport={"width": 1280, "height": 800}).open("tutorial/")
+    link = wide.locator("a.figure-full:visible").first
+    assert link.evaluate("a => getComputedStyle(a, '::after').content") == "none"
 
 
 #: A page's printed outputs (its "Output" blocks and Run's) wider than their box.

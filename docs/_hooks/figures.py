@@ -46,6 +46,9 @@ def on_files(files, config, **kwargs):
 
 
 DRAWING = re.compile(r'<div class="nanonet-figure" data-drawing="([\w-]+)"></div>')
+# A figure's <img>, which Material shows in one colour scheme only (src ending in
+# #only-light or #only-dark).
+FIGURE = re.compile(r'<img [^>]*src="([^"#]+)#only-(?:light|dark)"[^>]*>')
 
 
 def on_page_content(html, page, config, files):
@@ -64,4 +67,9 @@ def on_page_content(html, page, config, files):
             f"{drawings[name]().svg}</div>"
         )
 
-    return DRAWING.sub(inline, html)
+    def linked(match):
+        # On a phone the figure shrinks to the column; the link opens it full size.
+        title = "Open the figure full size"
+        return f'<a class="figure-full" href="{match[1]}" title="{title}">{match[0]}</a>'
+
+    return FIGURE.sub(linked, DRAWING.sub(inline, html))
