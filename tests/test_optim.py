@@ -198,3 +198,55 @@ def test_the_list_of_parameters_is_params_and_the_old_name_still_works_with_a_wa
     assert optimizer.params == [w]
     with pytest.warns(DeprecationWarning, match="optimizer.parameters is now optimizer.params"):
         assert optimizer.parameters == [w]
+
+
+class OneByOne(Adam):
+    """Adam's math, one parameter at a time: the reference for the flat group."""
+
+    elementwise = False
+
+
+def test_the_array_parameters_updated_together_are_adams_one_by_one():
+    """Adam's array parameters share one flat buffer (elementwise); the numbers are the same."""
+    together, _ = training_run(lambda p: Adam(p, lr=0.01), 30)
+    alone, _ = training_run(lambda p: OneByOne(p, lr=0.01), 30)
+    for a, b in zip(together.parameters(), alone.parameters(), strict=True):
+        np.testing.assert_allclose(a.value, b.value, rtol=1e-14, atol=1e-15)
+
+
+def test_the_flat_group_survives_a_second_optimizer_on_the_same_model():
+    """Two optimizers, steps taken in turn: each sees the other's updates, as with one by one."""
+    model, first = training_run(lambda p: Adam(p, lr=0.01), 5)
+    reference, reference_first = training_run(lambda p: OneByOne(p, lr=0.01), 5)
+    second, reference_second = SGD(model.parameters(), lr=0.1), SGD(reference.parameters(), lr=0.1)
+    for _ in range(3):
+        training_run(None, 2, model, second)
+        training_run(None, 2, model, first)
+        training_run(None, 2, reference, reference_second)
+        training_run(None, 2, reference, reference_first)
+    for a, b in zip(model.parameters(), reference.parameters(), strict=True):
+        np.testing.assert_allclose(a.value, b.value, rtol=1e-13, atol=1e-15)
+        assert a.value.shape == b.value.shape and a.grad.shape == a.value.shape
+
+
+def test_the_flat_group_survives_model_to_float32_between_steps():
+    """After model.to(float32) the parameters are new float32 arrays: the next step uses them."""
+    model, optimizer = training_run(lambda p: Adam(p, lr=0.01), 5)
+    reference, reference_optimizer = training_run(lambda p: OneByOne(p, lr=0.01), 5)
+    model.to(np.float32)
+    reference.to(np.float32)
+    training_run(None, 5, model, optimizer)
+    training_run(None, 5, reference, reference_optimizer)
+    for a, b in zip(model.parameters(), reference.parameters(), strict=True):
+        assert a.value.dtype == a.grad.dtype == np.float32
+        np.testing.assert_allclose(a.value, b.value, rtol=1e-5, atol=1e-6)
+
+
+def test_adam_updates_each_parameters_own_array_which_a_user_may_hold():
+    """The flat group is the optimizer's: a weight array held before training is trained."""
+    model = Sequential(Dense(4, 6, rng=1), Tanh(), Dense(6, 3, rng=2))
+    held = [p.value for p in model.parameters()]
+    before = [array.copy() for array in held]
+    training_run(None, 3, model, Adam(model.parameters(), lr=0.01))
+    for p, array, old in zip(model.parameters(), held, before, strict=True):
+        assert p.value is array and not np.array_equal(array, old)

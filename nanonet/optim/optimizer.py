@@ -89,6 +89,7 @@ class Optimizer:
         self._states: list[dict[str, Any]] = [{} for _ in self.params]  # (the ones alone use them)
         self._flat_state: dict[str, Any] = {}
         self._values = self._grads = np.zeros(0)  # the flat group's, laid out by _flat_views
+        self._bounds: list[tuple[int, int]] = []  # where each of its parameters lies in them
 
     def update(self, value: Value, grad: Value, state: dict[str, Any]) -> Value:
         """Return a parameter's new value: the optimizer's math.
@@ -133,25 +134,31 @@ class Optimizer:
                 params[index]._value = new
             else:
                 np.copyto(params[index]._value, new)  # in place: the parameter keeps its array
-        if self._flat:
-            np.copyto(self._values, new_values[-1])  # (each parameter's value is a view of it)
+        for index, (start, stop) in zip(self._flat, self._bounds, strict=True):  # the flat group
+            parameter = params[index]
+            np.copyto(parameter._value, new_values[-1][start:stop].reshape(parameter.shape))
 
     def _flat_views(self) -> tuple[np.ndarray, np.ndarray]:
-        """The flat group's values and grads, end to end; each parameter's are views into them.
+        """The flat group's values and grads, end to end, for one call of ``update``.
 
-        They are laid out at the first step, and again whenever something replaced
-        a parameter's value or grad since (`Layer.to`, a second optimizer, a layer
-        that assigns its gradient): the parameters' current numbers are copied in.
+        The values are gathered at every step into a buffer of the optimizer's
+        own: each parameter keeps its own array, and `step` writes the new
+        numbers back into it. The grads are the other buffer itself: each
+        parameter's grad is a view into it, so backward passes add into it.
+        It is laid out at the first step, and again whenever something
+        replaced a parameter's grad since (`Layer.to`, a second optimizer, a
+        layer that assigns its gradient): the current gradients are copied in.
         """
         group = [self.params[index] for index in self._flat]
-        if any(p.value.base is not self._values or p.grad.base is not self._grads for p in group):
+        if any(p.grad.base is not self._grads for p in group):
             for index in self._flat:
                 self._refused(index, None, gradients_only=True)
-            self._values = np.concatenate([p.value.ravel() for p in group])
             self._grads = np.concatenate([p.grad.ravel() for p in group])
-            for p, (start, stop) in zip(group, self._slices(), strict=True):
-                p._value = self._values[start:stop].reshape(p.shape)
+            self._values = np.empty_like(self._grads)
+            self._bounds = self._slices()
+            for p, (start, stop) in zip(group, self._bounds, strict=True):
                 p.grad = self._grads[start:stop].reshape(p.shape)
+        np.concatenate([p.value.ravel() for p in group], out=self._values)
         return self._values, self._grads
 
     def _slices(self) -> list[tuple[int, int]]:
