@@ -125,18 +125,18 @@ class Optimizer:
             if type(new) is not float or type(value) is not float or not isfinite(new):
                 new = new if _fits(new, value) else self._refused(index, new)
             new_values.append(new)
+        flat_new: Any = self._values  # (the flat group's new values, if there is one)
         if self._flat:
             values, grads = self._flat_views()
             new = update(values, grads, self._flat_state)
-            new_values.append(new if _fits(new, values) else self._refused(-1, new))
-        for index, new in zip(self._alone, new_values, strict=False):  # all checked: now write them
+            flat_new = new if _fits(new, values) else self._refused(-1, new)
+        for index, new in zip(self._alone, new_values, strict=True):  # all checked: now write them
             if type(new) is float:
                 params[index]._value = new
             else:
                 np.copyto(params[index]._value, new)  # in place: the parameter keeps its array
         for index, (start, stop) in zip(self._flat, self._bounds, strict=True):  # the flat group
-            parameter = params[index]
-            np.copyto(parameter._value, new_values[-1][start:stop].reshape(parameter.shape))
+            np.copyto(params[index]._value, flat_new[start:stop].reshape(params[index].shape))
 
     def _flat_views(self) -> tuple[np.ndarray, np.ndarray]:
         """The flat group's values and grads, end to end, for one call of ``update``.
