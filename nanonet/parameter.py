@@ -58,7 +58,8 @@ class Parameter:
 
     def __init__(self, value: object, dtype: Any = FLOAT64) -> None:
         value = _checked(value, as_float_dtype(dtype))
-        self._value: Any = np.array(value) if isinstance(value, np.ndarray) else value  # our own
+        # our own copy, in C order (so that an optimizer may view it as one flat row)
+        self._value: Any = np.array(value, order="C") if isinstance(value, np.ndarray) else value
         self.grad: Any = 0.0
         self.grad_resets = 0
         self.zero_grad()

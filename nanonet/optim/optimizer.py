@@ -89,7 +89,7 @@ class Optimizer:
         self._states: list[dict[str, Any]] = [{} for _ in self.params]  # (the ones alone use them)
         self._flat_state: dict[str, Any] = {}
         self._values = self._grads = np.zeros(0)  # the flat group's, laid out by _flat_views
-        self._bounds: list[tuple[int, int]] = []  # where each of its parameters lies in them
+        self._layout: list[tuple[Parameter, np.ndarray, np.ndarray, slice]] = []
 
     def update(self, value: Value, grad: Value, state: dict[str, Any]) -> Value:
         """Return a parameter's new value: the optimizer's math.
@@ -118,25 +118,26 @@ class Optimizer:
                 diverges). The message names the parameter and ``lr``.
         """
         update, params, states = self.update, self.params, self._states
-        new_values = []
+        checked = []  # (parameter, its new value)
         for index in self._alone:
-            value = params[index]._value
-            new = update(value, params[index].grad, states[index])
+            parameter = params[index]
+            value = parameter._value
+            new = update(value, parameter.grad, states[index])
             if type(new) is not float or type(value) is not float or not isfinite(new):
                 new = new if _fits(new, value) else self._refused(index, new)
-            new_values.append(new)
-        flat_new: Any = self._values  # (the flat group's new values, if there is one)
+            checked.append((parameter, new))
         if self._flat:
             values, grads = self._flat_views()
-            new = update(values, grads, self._flat_state)
-            flat_new = new if _fits(new, values) else self._refused(-1, new)
-        for index, new in zip(self._alone, new_values, strict=True):  # all checked: now write them
+            flat: Any = update(values, grads, self._flat_state)
+            flat = flat if _fits(flat, values) else self._refused(-1, flat)
+        for parameter, new in checked:  # all checked: now write them
             if type(new) is float:
-                params[index]._value = new
+                parameter._value = new
             else:
-                np.copyto(params[index]._value, new)  # in place: the parameter keeps its array
-        for index, (start, stop) in zip(self._flat, self._bounds, strict=True):  # the flat group
-            np.copyto(params[index]._value, flat_new[start:stop].reshape(params[index].shape))
+                np.copyto(parameter._value, new)  # in place: the parameter keeps its array
+        if self._flat:
+            for _, _, row, part in self._layout:
+                row[...] = flat[part]  # into the parameter's own array, of which row is a view
 
     def _flat_views(self) -> tuple[np.ndarray, np.ndarray]:
         """The flat group's values and grads, end to end, for one call of ``update``.
@@ -145,21 +146,29 @@ class Optimizer:
         own: each parameter keeps its own array, and `step` writes the new
         numbers back into it. The grads are the other buffer itself: each
         parameter's grad is a view into it, so backward passes add into it.
-        It is laid out at the first step, and again whenever something
-        replaced a parameter's grad since (`Layer.to`, a second optimizer, a
-        layer that assigns its gradient): the current gradients are copied in.
+        The buffers are laid out at the first step, and again whenever
+        something replaced a parameter's value or grad since (`Layer.to`, a
+        second optimizer, a layer that assigns its gradient).
         """
-        group = [self.params[index] for index in self._flat]
-        if any(p.grad.base is not self._grads for p in group):
-            for index in self._flat:
-                self._refused(index, None, gradients_only=True)
-            self._grads = np.concatenate([p.grad.ravel() for p in group])
-            self._values = np.empty_like(self._grads)
-            self._bounds = self._slices()
-            for p, (start, stop) in zip(group, self._bounds, strict=True):
-                p.grad = self._grads[start:stop].reshape(p.shape)
-        np.concatenate([p.value.ravel() for p in group], out=self._values)
+        if not self._layout or any(
+            p._value is not value or p.grad.base is not self._grads
+            for p, value, _, _ in self._layout
+        ):
+            self._lay_out()
+        np.concatenate([row for _, _, row, _ in self._layout], out=self._values)
         return self._values, self._grads
+
+    def _lay_out(self) -> None:
+        """Copy the flat group's gradients end to end into one buffer, and note where each lies."""
+        for index in self._flat:
+            self._refused(index, None, gradients_only=True)
+        group = [self.params[index] for index in self._flat]
+        self._grads = np.concatenate([p.grad.ravel() for p in group])
+        self._values = np.empty_like(self._grads)
+        self._layout = []  # (parameter, its value, that value as one row (a view), its part)
+        for p, (start, stop) in zip(group, self._slices(), strict=True):
+            p.grad = self._grads[start:stop].reshape(p.shape)
+            self._layout.append((p, p._value, p._value.reshape(-1), slice(start, stop)))
 
     def _slices(self) -> list[tuple[int, int]]:
         """Where each parameter of the flat group lies in it: (start, stop)."""
