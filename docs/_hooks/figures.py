@@ -46,6 +46,8 @@ def on_files(files, config, **kwargs):
 
 
 DRAWING = re.compile(r'<div class="nanonet-figure" data-drawing="([\w-]+)"></div>')
+# The column's width on the narrowest phone the site is checked at (360 px).
+PHONE_COLUMN = 360 - 32
 # A figure's <img>, which Material shows in one colour scheme only (src ending in
 # #only-light or #only-dark).
 FIGURE = re.compile(r'<img [^>]*src="([^"#]+)#only-(?:light|dark)"[^>]*>')
@@ -61,10 +63,15 @@ def on_page_content(html, page, config, files):
                 f"{page.file.src_path} asks for the drawing {name!r}, which "
                 f"examples/docs_figures.py does not make (it makes {sorted(drawings)})"
             )
-        # Wide drawings scroll sideways on a narrow screen instead of shrinking.
+        # Below its legible width (11 px text) a drawing scrolls sideways. On a phone a
+        # wider one fits the column instead, and a tap (or Tab: it takes the focus)
+        # shows it at that width, to scroll (extra.css).
+        svg = drawings[name]().svg
+        legible = int(re.search(r"min-width: (\d+)px", svg)[1])
+        wide = ' nanonet-figure--wide" tabindex="0' if legible > PHONE_COLUMN else ""
         return (
-            f'<div class="nanonet-figure" data-drawing="{name}" style="overflow-x: auto">'
-            f"{drawings[name]().svg}</div>"
+            f'<div class="nanonet-figure{wide}" data-drawing="{name}" style="overflow-x: auto">'
+            f"{svg}</div>"
         )
 
     def linked(match):
