@@ -18,9 +18,11 @@ class Parameter:
 
     * ``value`` holds the number (a Python float) or the array of numbers
       the layer computes with. The constructor checks it (finite real
-      numbers) and keeps its own copy of an array, so no one else's array is
-      trained; assigning ``value`` later checks the new numbers the same way
-      and copies them into that array, so its shape never changes.
+      numbers) and keeps its own copy of an array (in C order), so no one
+      else's array is trained; assigning ``value`` later checks the new
+      numbers the same way and copies them into that array, so its shape
+      never changes. Optimizers write into that array too: whoever holds it
+      sees the training.
     * ``grad`` holds dC/d(value), the gradient of the cost with respect to the
       value. It has the same shape as ``value`` and starts at zero. A layer's
       ``backward`` *adds* to it, so gradients from several backward passes
