@@ -386,25 +386,12 @@ def initial_weights() -> list[np.ndarray]:
 
 
 def nanonet_mlp(data: list) -> Callable[[], float]:
-    from nanonet import Adam, CrossEntropyLoss, Dense, ReLU
+    from nanonet import Dense, ReLU
 
     model = Sequential(Dense(SIZES[0], SIZES[1]), ReLU(), Dense(SIZES[1], SIZES[2]))
     for parameter, value in zip(model.parameters(), initial_weights(), strict=True):
         parameter.value = value
-    loss_fn = CrossEntropyLoss()
-    optimizer = Adam(model.parameters(), lr=ADAM_LR, betas=BETAS, eps=EPS)
-    count = [0]
-
-    def step():
-        x, y = data[count[0] % len(data)]
-        count[0] += 1
-        loss = loss_fn(model(x), y)
-        optimizer.zero_grad()
-        model.backward(loss_fn.backward())
-        optimizer.step()
-        return loss
-
-    return step
+    return nanonet_step(model, data)
 
 
 def numpy_mlp(data: list) -> Callable[[], float]:
@@ -457,21 +444,7 @@ def torch_mlp(data: list) -> Callable[[], float] | None:
     with torch.no_grad():
         for parameter, value in zip(model.parameters(), initial_weights(), strict=True):
             parameter.copy_(torch.from_numpy(value))
-    optimizer = torch.optim.Adam(model.parameters(), lr=ADAM_LR, betas=BETAS, eps=EPS)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in data]
-    count = [0]
-
-    def step():
-        x, y = batches[count[0] % len(batches)]
-        count[0] += 1
-        loss = loss_fn(model(x), y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        return loss.item()
-
-    return step
+    return torch_step(torch, model, data)
 
 
 def mlp_implementations(data: list) -> dict[str, Callable[[], float]]:
@@ -571,7 +544,8 @@ def nanonet_step(model: Sequential, data: list) -> Callable[[], float]:
     """One training step with Adam and CrossEntropyLoss, on the next batch of ``data``."""
     from nanonet import Adam, CrossEntropyLoss
 
-    loss_fn, optimizer = CrossEntropyLoss(), Adam(model.parameters(), lr=ADAM_LR)
+    loss_fn = CrossEntropyLoss()
+    optimizer = Adam(model.parameters(), lr=ADAM_LR, betas=BETAS, eps=EPS)
     count = [0]
 
     def step():
@@ -588,7 +562,7 @@ def nanonet_step(model: Sequential, data: list) -> Callable[[], float]:
 
 def torch_step(torch, model, data: list) -> Callable[[], float]:
     """The same step in PyTorch."""
-    optimizer = torch.optim.Adam(model.parameters(), lr=ADAM_LR)
+    optimizer = torch.optim.Adam(model.parameters(), lr=ADAM_LR, betas=BETAS, eps=EPS)
     loss_fn = torch.nn.CrossEntropyLoss()
     batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in data]
     count = [0]
