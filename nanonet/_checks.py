@@ -213,6 +213,12 @@ def describe_nonfinite(value: Value) -> str:
     )
 
 
+def refuse(problems: list[str], what: str) -> None:
+    """Raise one ValueError that lists every problem, if there is any."""
+    if problems:
+        raise ValueError(f"{what}; {len(problems)} problem(s):\n  " + "\n  ".join(problems))
+
+
 def missing_forward(owner: object, error: AttributeError, forward: str, call: str) -> Exception:
     """The error for ``owner``'s backward that met ``error``, a missing attribute.
 

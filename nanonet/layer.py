@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._checks import FLOAT64, Value, as_float_dtype, as_value, missing_forward
+from ._checks import FLOAT64, Value, as_float_dtype, as_value, missing_forward, refuse
 from .parameter import Parameter
 
 
@@ -343,11 +343,7 @@ class Layer:
             if new.shape != target.shape:  # (a Parameter and an array both have a shape)
                 problems.append(f"{name!r}: expected shape {target.shape}, got {new.shape}")
             checked[name] = new.value
-        if problems:
-            raise ValueError(
-                f"cannot load the state dict into {type(self).__name__}; "
-                f"{len(problems)} problem(s):\n  " + "\n  ".join(problems)
-            )
+        refuse(problems, f"cannot load the state dict into {type(self).__name__}")
         for name, value in checked.items():  # in place: whoever holds an array sees the change
             if isinstance(own[name], Parameter):
                 own[name].value = value

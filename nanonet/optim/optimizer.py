@@ -9,7 +9,15 @@ from typing import Any, ClassVar, Union
 
 import numpy as np
 
-from .._checks import Value, as_positive_number, as_value, describe_nonfinite, is_finite, shape_of
+from .._checks import (
+    Value,
+    as_positive_number,
+    as_value,
+    describe_nonfinite,
+    is_finite,
+    refuse,
+    shape_of,
+)
 from ..parameter import Parameter
 
 ParameterList = Iterable[Union[Parameter, "tuple[str, Parameter]"]]
@@ -86,10 +94,12 @@ class Optimizer:
         arrays = [i for i, p in enumerate(self.params) if p.shape] if self.elementwise else []
         self._flat = arrays if len(arrays) > 1 else []  # the parameters updated as one flat array
         self._alone = [i for i in range(len(self.params)) if i not in self._flat]
+        stops = np.cumsum([self.params[i].value.size for i in self._flat]).tolist()
+        self._parts = [slice(start, stop) for start, stop in zip([0, *stops], stops, strict=False)]
         self._states: list[dict[str, Any]] = [{} for _ in self.params]  # (the ones alone use them)
         self._flat_state: dict[str, Any] = {}
         self._values = self._grads = np.zeros(0)  # the flat group's, laid out by _flat_views
-        self._layout: list[tuple[Parameter, np.ndarray, np.ndarray, slice]] = []
+        self._rows: list[tuple[Parameter, np.ndarray, np.ndarray]] = []  # (p, its value, as a row)
 
     def update(self, value: Value, grad: Value, state: dict[str, Any]) -> Value:
         """Return a parameter's new value: the optimizer's math.
@@ -136,7 +146,7 @@ class Optimizer:
             else:
                 np.copyto(parameter._value, new)  # in place: the parameter keeps its array
         if self._flat:
-            for _, _, row, part in self._layout:
+            for (_, _, row), part in zip(self._rows, self._parts, strict=False):
                 row[...] = flat[part]  # into the parameter's own array, of which row is a view
 
     def _flat_views(self) -> tuple[np.ndarray, np.ndarray]:
@@ -150,50 +160,40 @@ class Optimizer:
         something replaced a parameter's value or grad since (`Layer.to`, a
         second optimizer, a layer that assigns its gradient).
         """
-        if not self._layout or any(
-            p._value is not value or p.grad.base is not self._grads
-            for p, value, _, _ in self._layout
-        ):
-            self._lay_out()
-        np.concatenate([row for _, _, row, _ in self._layout], out=self._values)
+        rows, grads = self._rows, self._grads
+        if not rows or any(p._value is not v or p.grad.base is not grads for p, v, _ in rows):
+            self._check_gradients(self._flat)
+            group = [self.params[index] for index in self._flat]
+            self._grads = np.concatenate([p.grad.ravel() for p in group])
+            self._values = np.empty_like(self._grads)
+            for p, part in zip(group, self._parts, strict=False):
+                p.grad = self._grads[part].reshape(p.shape)
+            self._rows = [(p, p._value, p._value.reshape(-1)) for p in group]
+        np.concatenate([row for _, _, row in self._rows], out=self._values)
         return self._values, self._grads
 
-    def _lay_out(self) -> None:
-        """Copy the flat group's gradients end to end into one buffer, and note where each lies."""
-        for index in self._flat:
-            self._refused(index, None, gradients_only=True)
-        group = [self.params[index] for index in self._flat]
-        self._grads = np.concatenate([p.grad.ravel() for p in group])
-        self._values = np.empty_like(self._grads)
-        self._layout = []  # (parameter, its value, that value as one row (a view), its part)
-        for p, (start, stop) in zip(group, self._slices(), strict=True):
-            p.grad = self._grads[start:stop].reshape(p.shape)
-            self._layout.append((p, p._value, p._value.reshape(-1), slice(start, stop)))
-
-    def _slices(self) -> list[tuple[int, int]]:
-        """Where each parameter of the flat group lies in it: (start, stop)."""
-        stops = np.cumsum([self.params[index].value.size for index in self._flat]).tolist()
-        return list(zip([0, *stops], stops, strict=False))
-
-    def _refused(self, index: int, new: Any, gradients_only: bool = False) -> Value:
-        """``new`` as a float if it is a numpy number that fits; else the error, with its cause.
-
-        ``index`` -1 is the flat group: its parameters are looked at one by one.
-        """
-        for i in self._flat if index == -1 else [index]:
-            name, grad = self._names[i], self.params[i].grad
-            if shape_of(grad) != self.params[i].shape:
+    def _check_gradients(self, indices: list[int]) -> None:
+        """Raise if the gradient of one of the parameters at ``indices`` does not fit it."""
+        for i in indices:
+            name, grad, shape = self._names[i], self.params[i].grad, self.params[i].shape
+            if shape_of(grad) != shape:
                 raise ValueError(
                     f"the gradient of {name} has shape {shape_of(grad)}, but its value has "
-                    f"shape {self.params[i].shape}; no parameter was updated"
+                    f"shape {shape}; no parameter was updated"
                 )
             if not is_finite(grad):
                 raise FloatingPointError(
                     f"the gradient of {name} is not finite: {describe_nonfinite(grad)}. "
-                    + DIVERGING.format(lr=self.lr)
+                    + diverging(self.lr)
                 )
-        if gradients_only:
-            return new
+
+    def _refused(self, index: int, new: Any) -> Value:
+        """``new`` as a float if it is a numpy number that fits; else the error, with its cause.
+
+        ``index`` -1 is the flat group: its parameters are looked at one by one.
+        """
+        group = self._flat if index < 0 else [index]
+        self._check_gradients(group)
         name = self._names[index] if index >= 0 else "the array parameters (updated together)"
         shape = self.params[index].shape if index >= 0 else self._values.shape
         returned = f"{type(self).__name__}.update() returned"
@@ -205,12 +205,11 @@ class Optimizer:
                 f"an array of shape {s}" if s else "a number" for s in (shape_of(new), shape)
             )
             raise ValueError(f"{returned} {kind} for {name}, whose value is {value}")
-        parts = zip(self._flat, self._slices(), strict=True) if index < 0 else [(index, (0, None))]
-        for i, (start, stop) in parts:
-            if not is_finite(new[start:stop] if index < 0 else new):
+        for i, part in zip(group, self._parts if index < 0 else [...], strict=False):
+            if not is_finite(new[part] if index < 0 else new):
                 raise FloatingPointError(
                     f"the update of {self._names[i]} overflows: its new value is not finite. "
-                    + DIVERGING.format(lr=self.lr)
+                    + diverging(self.lr)
                 )
         return new
 
@@ -238,10 +237,10 @@ class Optimizer:
         arrays are views of their part of the flat state.
         """
         states = list(self._states)
-        for index, (start, stop) in zip(self._flat, self._slices(), strict=True):
+        for index, part in zip(self._flat, self._parts, strict=False):
             shape = self.params[index].shape
             states[index] = {
-                key: value[start:stop].reshape(shape) if np.ndim(value) else value
+                key: value[part].reshape(shape) if np.ndim(value) else value
                 for key, value in self._flat_state.items()
             }
         return states
@@ -289,7 +288,6 @@ class Optimizer:
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
-        problems: list[str] = []
         groups, states = state_dict.get("param_groups"), state_dict.get("state")
         group = groups[0] if isinstance(groups, list) and len(groups) == 1 else None
         if not isinstance(group, Mapping) or not isinstance(states, Mapping):
@@ -297,6 +295,7 @@ class Optimizer:
                 f"cannot load this state into {type(self).__name__}: it must be a dict with "
                 "'param_groups', a list of one dict, and 'state', a dict by parameter position"
             )
+        problems: list[str] = []
         if list(group.get("params", [])) != list(range(len(self.params))):
             problems.append(f"'param_groups' lists {len(group.get('params', []))} parameters; "
                             f"this optimizer has {len(self.params)}")  # fmt: skip
@@ -307,11 +306,7 @@ class Optimizer:
             problems.append(f"'param_groups': {err}")
         new_states: list[dict[str, Any]] = [{} for _ in self.params]
         for index, state in states.items():
-            if not (
-                isinstance(index, int)
-                and 0 <= index < len(self.params)
-                and isinstance(state, Mapping)
-            ):
+            if not (isinstance(state, Mapping) and index in range(len(self.params))):
                 problems.append(
                     f"'state' has an entry {index!r}, not a parameter's position with a dict"
                 )
@@ -324,11 +319,7 @@ class Optimizer:
         flat = [new_states[index] for index in self._flat]  # to be laid end to end again
         if any(s.keys() != flat[0].keys() or s.get("step") != flat[0].get("step") for s in flat):
             problems.append("the array parameters, updated together, must have the same state")
-        if problems:
-            raise ValueError(
-                f"cannot load this state into {type(self).__name__}; {len(problems)} "
-                "problem(s):\n  " + "\n  ".join(problems)
-            )
+        refuse(problems, f"cannot load this state into {type(self).__name__}")
         for name in self.hyperparameters:
             setattr(self, name, getattr(fresh, name))
         self._states = new_states
@@ -353,11 +344,12 @@ class Optimizer:
         return f"{type(self).__name__}({settings}, parameters={len(self.params)})"
 
 
-#: The end of the message for a step that is not finite.
-DIVERGING = (
-    "The training is diverging: lower the learning rate first (it is lr={lr}); "
-    "no parameter was updated"
-)
+def diverging(lr: float) -> str:
+    """The end of the message for a step that is not finite."""
+    return (
+        f"The training is diverging: lower the learning rate first (it is lr={lr}); "
+        "no parameter was updated"
+    )
 
 
 def _fits(new: object, value: Value) -> bool:
