@@ -243,8 +243,7 @@ class CrossEntropyLoss(Loss):
                 f"labels of shape {expected}, got shape {labels.shape}"
             )
         classes, labels = shape[-1], labels.astype(np.int64, copy=False)
-        # Read as unsigned numbers, negative labels are huge: one max finds both kinds of wrong.
-        if labels.size and labels.view(np.uint64).max() >= classes:
+        if labels.size and (labels.max() >= classes or labels.min() < 0):
             bad = labels[(labels < 0) | (labels >= classes)].flat[0]
             raise ValueError(
                 f"CrossEntropyLoss labels must be class indices from 0 to {classes - 1} "

@@ -79,9 +79,9 @@ class Adam(Optimizer):
         t = state["step"] = state.get("step", 0) + 1
         m = state["exp_avg"] = beta1 * state.get("exp_avg", 0.0) + (1 - beta1) * grad
         v = state["exp_avg_sq"] = beta2 * state.get("exp_avg_sq", 0.0) + (1 - beta2) * grad**2
-        m_hat = m / (1 - beta1**t)
         v_hat = v / (1 - beta2**t)
-        return value - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        step_size = self.lr / (1 - beta1**t)  # lr * m_hat, with m_hat = m / (1 - beta1**t)
+        return value - step_size * m / (np.sqrt(v_hat) + self.eps)
 
     def decay(self, value: Value, grad: Value) -> tuple[Value, Value]:
         """Weight decay as an L2 penalty: ``weight_decay * value`` added to the gradient."""
