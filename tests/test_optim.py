@@ -156,6 +156,17 @@ def test_state_dict_is_a_copy_and_load_state_dict_checks_everything_first():
         Adam([Parameter(1.0)]).load_state_dict(optimizer.state_dict())
 
 
+@pytest.mark.parametrize("position", [1.0, "1", -1, 4])
+def test_a_state_entry_must_be_keyed_by_a_parameters_position(position):
+    _, optimizer = training_run(MAKERS["Adam"], 3)
+    bad = optimizer.state_dict()
+    bad["state"][position] = bad["state"].pop(1)
+    before = optimizer.state_dict()
+    with pytest.raises(ValueError, match=f"'state' has an entry {position!r}, not a parameter's"):
+        optimizer.load_state_dict(bad)
+    np.testing.assert_array_equal(optimizer.state[1]["exp_avg"], before["state"][1]["exp_avg"])
+
+
 @pytest.mark.parametrize(
     "make, error, message",
     [

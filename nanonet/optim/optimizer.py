@@ -306,7 +306,11 @@ class Optimizer:
             problems.append(f"'param_groups': {err}")
         new_states: list[dict[str, Any]] = [{} for _ in self.params]
         for index, state in states.items():
-            if not (isinstance(state, Mapping) and index in range(len(self.params))):
+            if not (
+                isinstance(index, int)
+                and 0 <= index < len(self.params)
+                and isinstance(state, Mapping)
+            ):
                 problems.append(
                     f"'state' has an entry {index!r}, not a parameter's position with a dict"
                 )
