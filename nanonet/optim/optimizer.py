@@ -184,7 +184,7 @@ class Optimizer:
             if not is_finite(grad):
                 raise FloatingPointError(
                     f"the gradient of {name} is not finite: {describe_nonfinite(grad)}. "
-                    + diverging(self.lr)
+                    + _diverging(self.lr)
                 )
 
     def _refused(self, index: int, new: Any) -> Value:
@@ -205,11 +205,12 @@ class Optimizer:
                 f"an array of shape {s}" if s else "a number" for s in (shape_of(new), shape)
             )
             raise ValueError(f"{returned} {kind} for {name}, whose value is {value}")
-        for i, part in zip(group, self._parts if index < 0 else [...], strict=False):
-            if not is_finite(new[part] if index < 0 else new):
+        pieces = [new[part] for part in self._parts] if index < 0 else [new]
+        for i, piece in zip(group, pieces, strict=True):
+            if not is_finite(piece):
                 raise FloatingPointError(
                     f"the update of {self._names[i]} overflows: its new value is not finite. "
-                    + diverging(self.lr)
+                    + _diverging(self.lr)
                 )
         return new
 
@@ -348,7 +349,7 @@ class Optimizer:
         return f"{type(self).__name__}({settings}, parameters={len(self.params)})"
 
 
-def diverging(lr: float) -> str:
+def _diverging(lr: float) -> str:
     """The end of the message for a step that is not finite."""
     return (
         f"The training is diverging: lower the learning rate first (it is lr={lr}); "
