@@ -24,22 +24,25 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import math
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from urllib.parse import urlsplit
-from urllib.request import urlopen
 
 import numpy as np
 import pytest
-from support import CHROMIUM, CHROMIUM_ARGS, ROOT, load, outputs_match, require_or_skip
+from support import (
+    CHROMIUM,
+    OFFLINE_CHROMIUM_ARGS,
+    ROOT,
+    build_site,
+    free_port,
+    load,
+    outputs_match,
+    require_or_skip,
+    serving,
+)
 
 from nanonet import Layer, Linear, Parameter, Sequential, Sigmoid
 
@@ -138,21 +141,19 @@ def example():
 @pytest.fixture(scope="session")
 def docs_site(tmp_path_factory) -> Path:
     """The docs site, built as docs/build builds it, with whatever caches are filled."""
-    return build_site(tmp_path_factory.mktemp("site"), NANONET_TEACHER="0")
+    return _built(tmp_path_factory.mktemp("site"), NANONET_TEACHER="0")
 
 
 @pytest.fixture(scope="session")
 def teacher_site(tmp_path_factory) -> Path:
     """The teacher's build of the docs site: NANONET_TEACHER=1, no answers."""
-    return build_site(tmp_path_factory.mktemp("teacher-site"), NANONET_TEACHER="1")
+    return _built(tmp_path_factory.mktemp("teacher-site"), NANONET_TEACHER="1")
 
 
-def build_site(folder: Path, **environment: str) -> Path:
+def _built(folder: Path, **environment: str) -> Path:
     if importlib.util.find_spec("material") is None:
         pytest.skip("the docs extra is not installed")
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **environment}
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+    done = build_site(folder, **environment)
     assert done.returncode == 0, done.stderr[-3000:]
     return folder
 
@@ -163,9 +164,7 @@ def build_site(folder: Path, **environment: str) -> Path:
 @pytest.fixture(scope="session")
 def port() -> int:
     """A free port on 127.0.0.1 for the site's server."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_port()
 
 
 @pytest.fixture(scope="session")
@@ -180,36 +179,9 @@ def site(port, tmp_path_factory) -> Path:
     if importlib.util.find_spec("material") is None:
         require_or_skip("browser", "the docs extra is not installed")
     folder = tmp_path_factory.mktemp("site")
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)]
-    env = {
-        **os.environ,
-        "NO_MKDOCS_2_WARNING": "1",
-        "NANONET_SITE_URL": f"http://127.0.0.1:{port}/",
-    }
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+    done = build_site(folder, port)
     assert done.returncode == 0, done.stderr[-3000:]
     return folder
-
-
-@contextlib.contextmanager
-def serving(folder: Path, port: int):
-    """``folder`` served by Python's http.server on 127.0.0.1:``port``; yields its address."""
-    command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)]
-    process = subprocess.Popen(
-        [*command, "--directory", str(folder)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(100):
-            with contextlib.suppress(OSError), urlopen(url, timeout=1):
-                break
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -222,10 +194,7 @@ def server(site, port):
 @pytest.fixture(scope="session")
 def teacher_server(teacher_site):
     """The teacher's build's address, served on 127.0.0.1 at another free port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with serving(teacher_site, port) as url:
+    with serving(teacher_site, free_port()) as url:
         yield url
 
 
@@ -238,11 +207,7 @@ def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                *CHROMIUM_ARGS,
-                # Belt and braces: no outside host resolves, whatever the page asks.
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-            ],
+            args=OFFLINE_CHROMIUM_ARGS,  # (belt and braces: no outside host resolves)
         )
         yield chromium
         chromium.close()

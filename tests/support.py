@@ -15,7 +15,10 @@ another.
   docs tool or hook), imported by path.
 * ``require_or_skip``: skip a test whose optional tools are missing, or fail it
   when CI requires them (``NANONET_REQUIRE_<NAME>=1``).
-* ``CHROMIUM``, ``CHROMIUM_ARGS``: the headless Chromium the browser tests drive.
+* ``CHROMIUM``, ``CHROMIUM_ARGS``, ``OFFLINE_CHROMIUM_ARGS``: the headless
+  Chromium the browser tests and ``tools/measure_*.py`` drive.
+* ``build_site``, ``free_port``, ``serving``: the docs site built as if
+  deployed on 127.0.0.1, and served there (the browser tests and the tools).
 * Broken layers, each with one habit that breaks a backward pass (``WrongSign``,
   ``Assigns``, ``SumsOverBatch``, ...), and ``Returns``, a layer that returns
   what it is told: the gradcheck, Sequential and bad-input tests share them.
@@ -23,13 +26,19 @@ another.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import math
 import os
 import re
+import socket
+import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from urllib.request import urlopen
 
 import pytest
 
@@ -475,6 +484,51 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+#: The same, and no host but 127.0.0.1 resolves, whatever a page asks for.
+OFFLINE_CHROMIUM_ARGS = [*CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def build_site(folder: Path, port: int | None = None, **env: str) -> subprocess.CompletedProcess:
+    """Build the docs site (``--strict``) into ``folder``; return the finished ``mkdocs build``.
+
+    With ``port``, the site is built as if deployed at 127.0.0.1:``port``: its
+    site_url (NANONET_SITE_URL) is that address, and Material's instant
+    navigation, which keeps Python loaded from page to page, works only there.
+    ``env`` adds variables (``NANONET_TEACHER="1"``).
+    """
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)]
+    variables = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}
+    if port is not None:
+        variables["NANONET_SITE_URL"] = f"http://127.0.0.1:{port}/"
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=variables)
+
+
+@contextlib.contextmanager
+def serving(folder: Path, port: int) -> Iterator[str]:
+    """``folder`` served by Python's http.server on 127.0.0.1:``port``; yields its address."""
+    command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)]
+    process = subprocess.Popen(
+        [*command, "--directory", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError), urlopen(url, timeout=1):
+                break
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 # -- broken layers: each has one habit that breaks a backward pass ---------------------

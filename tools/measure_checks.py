@@ -17,9 +17,7 @@ Usage: python tools/measure_checks.py [--rounds 5]
 from __future__ import annotations
 
 import argparse
-import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,15 +27,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from support import CHROMIUM, CHROMIUM_ARGS, RUNNABLE, exercises  # noqa: E402
+from support import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RUNNABLE,
+    build_site,
+    exercises,
+    free_port,
+    serving,
+)
 
 from nanonet.exercises import EXERCISES  # noqa: E402
-
-
-def build(folder: Path) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)]
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, env=env)
 
 
 def check(page, name: str, code: str | None) -> tuple[float, float]:
@@ -66,46 +66,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     rounds = parser.parse_args().rounds
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     seen: dict[tuple[str, str], list[float]] = {}
     measured: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory() as temp:
         site = Path(temp)
-        build(site)
-        command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)]
-        server = subprocess.Popen(
-            [*command, "--directory", str(site)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            time.sleep(1)
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                for source in RUNNABLE:
-                    found = exercises(source)
-                    if not found:
-                        continue
-                    context = browser.new_context(viewport={"width": 1280, "height": 900})
-                    page = context.new_page()
-                    page.goto(f"http://127.0.0.1:{port}/{source.stem}/")
-                    first = check(page, found[-1]["name"], None)  # the first Run: all above
-                    print(f"{source.stem}: first Check (Python loads, blocks run) {first[0]:.1f} s")
-                    for _ in range(rounds):
-                        for exercise in found:
-                            for kind, code in (("starter", exercise["starter"]),
-                                               ("answer", exercise["answer"])):  # fmt: skip
-                                key = (exercise["name"], kind)
-                                wall, own = check(page, exercise["name"], code)
-                                seen.setdefault(key, []).append(wall)
-                                measured.setdefault(key, []).append(own)
-                    context.close()
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait()
+        build_site(site).check_returncode()
+        with serving(site, free_port()) as url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for source in RUNNABLE:
+                found = exercises(source)
+                if not found:
+                    continue
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                page.goto(f"{url}{source.stem}/")
+                first = check(page, found[-1]["name"], None)  # the first Run: all above
+                print(f"{source.stem}: first Check (Python loads, blocks run) {first[0]:.1f} s")
+                for _ in range(rounds):
+                    for exercise in found:
+                        for kind, code in (("starter", exercise["starter"]),
+                                           ("answer", exercise["answer"])):  # fmt: skip
+                            key = (exercise["name"], kind)
+                            wall, own = check(page, exercise["name"], code)
+                            seen.setdefault(key, []).append(wall)
+                            measured.setdefault(key, []).append(own)
+                context.close()
+            browser.close()
     cpu = next(
         (line.split(":", 1)[1].strip() for line in _lscpu() if line.startswith("Model name")),
         platform.processor(),

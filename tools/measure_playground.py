@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,9 +37,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "tools"))
-from measure_run_buttons import build  # noqa: E402
-from support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from support import CHROMIUM, OFFLINE_CHROMIUM_ARGS, build_site, free_port, serving  # noqa: E402
 
 MOONS = "playground/?dataset=moons&points=200&layers=4,4&activation=tanh"
 #: Settings whose page and program losses are compared: the default network, the
@@ -199,39 +196,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10.0, help="of playing, per measure")
     arguments = parser.parse_args()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     with tempfile.TemporaryDirectory() as temp:
         site = Path(temp)
-        build(port, site)
-        command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)]
-        server = subprocess.Popen(
-            [*command, "--directory", str(site)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            time.sleep(1)
-            url = f"http://127.0.0.1:{port}/"
-            results, outside = [], []
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM,
-                    args=[
-                        *CHROMIUM_ARGS,
-                        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                    ],
-                )
-                for round_ in range(arguments.rounds):
-                    found, left = measure(browser, url, arguments.seconds)
-                    results.append(found)
-                    outside += left
-                    print(f"round {round_ + 1}: {found}", flush=True)
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait()
+        build_site(site, port).check_returncode()
+        results, outside = [], []
+        with serving(site, port) as url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=OFFLINE_CHROMIUM_ARGS
+            )
+            for round_ in range(arguments.rounds):
+                found, left = measure(browser, url, arguments.seconds)
+                results.append(found)
+                outside += left
+                print(f"round {round_ + 1}: {found}", flush=True)
+            browser.close()
     model = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
     print(re.search(r"Model name:\s*(.*)", model)[1] if "Model name" in model else "CPU: ?")
     for name in results[0]:

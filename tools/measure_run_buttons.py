@@ -22,9 +22,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from support import CHROMIUM, OFFLINE_CHROMIUM_ARGS, build_site, free_port, serving  # noqa: E402
 
 PLOT = """from nanonet import History, Linear, MSELoss, SGD, Sequential, Sigmoid
 model = Sequential(Linear(2.0), Sigmoid(), Linear(1.0), Sigmoid(), Linear(0.5))
@@ -47,16 +44,6 @@ for step in range(1000):
     history.record(loss, output=out)
 history.plot(target=0.7)"""
 FLOOD = "i = 0\nwhile True:\n    print(i)\n    i += 1"
-
-
-def build(port: int, folder: Path) -> None:
-    env = {
-        **os.environ,
-        "NO_MKDOCS_2_WARNING": "1",
-        "NANONET_SITE_URL": f"http://127.0.0.1:{port}/",
-    }
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)]
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, env=env)
 
 
 def sizes(site: Path, urls: list[str]) -> tuple[int, int]:
@@ -146,37 +133,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     rounds = parser.parse_args().rounds
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     with tempfile.TemporaryDirectory() as temp:
         site = Path(temp)
-        build(port, site)
-        command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)]
-        server = subprocess.Popen(
-            [*command, "--directory", str(site)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            time.sleep(1)
-            url = f"http://127.0.0.1:{port}/"
-            results = []
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM,
-                    args=[
-                        *CHROMIUM_ARGS,
-                        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                    ],
-                )
-                for round_ in range(rounds):
-                    results.append(measure(browser, url, site))
-                    print(f"round {round_ + 1}: {results[-1]}", flush=True)
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait()
+        build_site(site, port).check_returncode()
+        results = []
+        with serving(site, port) as url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=OFFLINE_CHROMIUM_ARGS
+            )
+            for round_ in range(rounds):
+                results.append(measure(browser, url, site))
+                print(f"round {round_ + 1}: {results[-1]}", flush=True)
+            browser.close()
     for name in results[0]:
         values = [result[name] for result in results]
         print(f"{name:45} {min(values):.2f} – {max(values):.2f}")
