@@ -650,11 +650,11 @@ if __name__ == "__main__":
       const bar = element("div", { class: "pg-bar", role: "group", "aria-label": "Training" });
       this.playButton = element(
         "button",
-        { type: "button", class: "pg-button pg-button--play" },
+        { type: "button", class: "run-button run-button--run pg-button" },
         "Play",
       );
-      this.stepButton = element("button", { type: "button", class: "pg-button" }, "Step");
-      this.resetButton = element("button", { type: "button", class: "pg-button" }, "Reset");
+      this.stepButton = element("button", { type: "button", class: "run-button pg-button" }, "Step");
+      this.resetButton = element("button", { type: "button", class: "run-button pg-button" }, "Reset");
       this.stepButton.title = "Train one epoch";
       this.resetButton.title = "Start again from epoch 0, with the same settings";
       bar.append(this.playButton, this.stepButton, this.resetButton);
@@ -843,14 +843,14 @@ if __name__ == "__main__":
       const section = element("section", { class: "pg-code", "aria-label": "The program" });
       const bar = element("div", { class: "pg-bar pg-bar--code" });
       section.append(element("h2", { class: "pg-title" }, "The program"));
-      this.copyButton = element("button", { type: "button", class: "pg-button" }, "Copy");
-      this.editButton = element("button", { type: "button", class: "pg-button" }, "Edit");
+      this.copyButton = element("button", { type: "button", class: "run-button pg-button" }, "Copy");
+      this.editButton = element("button", { type: "button", class: "run-button pg-button" }, "Edit");
       this.applyButton = element(
         "button",
-        { type: "button", class: "pg-button pg-button--play" },
+        { type: "button", class: "run-button run-button--run pg-button" },
         "Apply",
       );
-      this.cancelButton = element("button", { type: "button", class: "pg-button" }, "Cancel");
+      this.cancelButton = element("button", { type: "button", class: "run-button pg-button" }, "Cancel");
       this.applyButton.hidden = this.cancelButton.hidden = true;
       this.codeStatus = element("span", {
         class: "pg-code-status",
